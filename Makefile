@@ -1,0 +1,63 @@
+# Order Bridge (Tilaussilta). A new user runs two commands: `make run` and `make test`.
+# Both install what is missing: Debian packages with apt-get (as root; otherwise the
+# exact command is printed), Go modules through the module proxy.
+
+GO       ?= go
+BIN      := bin/orderbridge
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+export LANG := en_US.UTF-8
+
+# Debian packages: the cgo build of the desktop app (Fyne: gcc, GL and X11 headers),
+# and what the tests start.
+DEB_BUILD := gcc libc6-dev pkg-config ca-certificates git \
+	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+DEB_TEST  :=
+DEB_RUN   :=
+
+.PHONY: all deps deps-test build run test lint bench clean
+
+all: build
+
+# deps installs the Debian packages in $(1) that are not installed yet.
+define apt_install
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Missing Debian packages. Run as root:"; \
+			echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$$missing"; \
+			exit 2; \
+		fi; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(DEB_BUILD) $(DEB_RUN))
+	$(GO) mod download
+
+deps-test:
+	$(call apt_install,$(DEB_BUILD) $(DEB_TEST))
+	$(GO) mod download
+
+build: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./app
+
+run: build
+	./$(BIN) $(ARGS)
+
+test: deps-test
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l app internal); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,90 @@
+// Command orderbridge (Tilaussilta) moves a Finnish web shop's orders into
+// Procountor as sales invoices. With no arguments it will be the desktop app;
+// its subcommands are the command line described in README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// Exit statuses shared by every command (see README.md).
+const (
+	exitOK      = 0 // all good
+	exitProblem = 1 // the command ran, but an order or a document has a problem
+	exitSetup   = 2 // usage or setup error
+)
+
+// env is what every command gets: where to write, and the global options.
+type env struct {
+	stdout, stderr io.Writer
+	home           string // --home or ORDERBRIDGE_HOME; "" means the OS folders
+}
+
+// command is one subcommand; run returns the exit status.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *env, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"version": {"print the version and build", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("orderbridge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&e.home, "home", os.Getenv("ORDERBRIDGE_HOME"), "one `folder` for the settings and the history")
+	fs.Usage = func() { usage(stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitSetup
+	}
+	if fs.NArg() == 0 {
+		usage(stderr, fs)
+		return exitSetup
+	}
+	name := fs.Arg(0)
+	cmd, ok := commands()[name]
+	if !ok {
+		fmt.Fprintf(stderr, "orderbridge: unknown command %q\n\n", name)
+		usage(stderr, fs)
+		return exitSetup
+	}
+	return cmd.run(ctx, e, fs.Args()[1:])
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintln(w, "Usage: orderbridge [--home DIR] COMMAND [ARGS]")
+	fmt.Fprintln(w, "\nCommands:")
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nGlobal options:")
+	fs.PrintDefaults()
+}

@@ -1,0 +1,107 @@
+// Package order is the canonical model of a web-shop order: parties, lines and
+// totals as exact decimals, dates in Europe/Helsinki. Every shop format parses
+// into it, and every invoice is built from it.
+package order
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// Kind says what a line is; shipping, fees and discounts are lines of their own.
+type Kind string
+
+const (
+	KindProduct  Kind = "product"
+	KindShipping Kind = "shipping"
+	KindFee      Kind = "fee"
+	KindDiscount Kind = "discount"
+)
+
+// Order is one shop order. Amounts are decimal.Decimal, never float64.
+type Order struct {
+	SourceFormat string // "shopify-csv", "woocommerce-json", "mycashflow-json", "table-csv"
+	Source       string // the file (or mail attachment) the order came from
+	Shop         string // short shop prefix used in the order's unique key
+
+	OrderNumber string
+	OrderDate   Date // the order's (delivery) date: chooses the VAT rates
+	DueDate     Date // zero when the shop gave none
+	PaidDate    Date // zero unless the shop says the order is paid
+	Currency    string
+
+	// Status is the shop's state in plain words: paid, unpaid, cancelled, refunded …
+	Status string
+	// SkipReason is non-empty for an order that must not be invoiced (cancelled, voided …).
+	SkipReason string
+
+	PricesIncludeVAT bool
+	Billing          Party
+	Delivery         Party // zero when the shop gave no separate delivery address
+
+	BuyerReference string // "Viitteenne"
+	Notes          string
+
+	Lines []Line
+
+	// Stated are the totals the source file itself states, kept for reconciliation.
+	Stated *Totals
+
+	Problems []Problem // what stops the order from being invoiced
+	Warnings []Problem // what the user should know, but does not stop it
+}
+
+// Party is the buyer (billing) or the recipient (delivery).
+type Party struct {
+	Name           string // person or company name as the shop gave it
+	Company        string
+	Contact        string // contact person, when the source names one apart from Name
+	BusinessID     string // Y-tunnus, normalised to NNNNNNN-C
+	VATID          string // EU VAT id, e.g. SE559321476901
+	CustomerNumber string
+	Street         string
+	Zip            string
+	City           string
+	Country        string // ISO 3166-1 alpha-2, e.g. FI, AX, SE
+	Email          string
+	Phone          string
+
+	EInvoiceAddress  string
+	EInvoiceOperator string
+}
+
+// Line is one invoice row to be: a product, shipping, a fee or a discount.
+type Line struct {
+	Kind            Kind
+	Code            string
+	Name            string
+	Quantity        decimal.Decimal
+	Unit            string // Procountor's unit enum, e.g. PIECE, METER, KILOGRAM
+	UnitPrice       decimal.Decimal
+	DiscountPercent decimal.Decimal
+	VATPercent      decimal.Decimal
+}
+
+// Totals are an order's sums, in all and per VAT rate.
+type Totals struct {
+	Net   decimal.Decimal
+	VAT   decimal.Decimal
+	Gross decimal.Decimal
+	ByVAT []VATTotal
+}
+
+// VATTotal is the sum of the lines of one VAT rate.
+type VATTotal struct {
+	VATPercent decimal.Decimal
+	Net        decimal.Decimal
+	VAT        decimal.Decimal
+	Gross      decimal.Decimal
+}
+
+// Problem is something wrong with an order, said so that a shop owner can fix it:
+// which file, where in it (a row or a JSON path), which field, and what is wrong.
+type Problem struct {
+	File     string
+	Location string // "rivi 12" / "row 12", or a JSON path such as "[1].line_items[0]"
+	Field    string
+	Message  string
+}
