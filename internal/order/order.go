@@ -46,6 +46,10 @@ type Order struct {
 	// Stated are the totals the source file itself states, kept for reconciliation.
 	Stated *Totals
 
+	// Where the order starts in its source: a 1-based row of a table, or a JSON path.
+	Row  int
+	Path string
+
 	Problems []Problem // what stops the order from being invoiced
 	Warnings []Problem // what the user should know, but does not stop it
 }
@@ -79,6 +83,9 @@ type Line struct {
 	UnitPrice       decimal.Decimal
 	DiscountPercent decimal.Decimal
 	VATPercent      decimal.Decimal
+
+	Row  int    // 1-based row of the source table, 0 when not from a table
+	Path string // JSON path in the source, "" when not from JSON
 }
 
 // Totals are an order's sums, in all and per VAT rate.
@@ -98,10 +105,13 @@ type VATTotal struct {
 }
 
 // Problem is something wrong with an order, said so that a shop owner can fix it:
-// which file, where in it (a row or a JSON path), which field, and what is wrong.
+// which file, where in it (a row or a JSON path), which field, and what is wrong,
+// in Finnish first and English second.
 type Problem struct {
-	File     string
-	Location string // "rivi 12" / "row 12", or a JSON path such as "[1].line_items[0]"
-	Field    string
-	Message  string
+	File      string
+	Row       int    // 1-based row of a table file, 0 when not known
+	Path      string // JSON path such as "[1].line_items[0].total", "" when not JSON
+	Field     string // the source's own field or column name, e.g. "Y-tunnus", "billing.email"
+	Message   string // Finnish
+	MessageEN string // English
 }
