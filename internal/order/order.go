@@ -50,6 +50,12 @@ type Order struct {
 	Row  int
 	Path string
 
+	// Fields names the source's own fields for the canonical ones ("billing.business_id"
+	// → "Y-tunnus", "lines.vat_percent" → "ALV %"), so that Check's problems use the
+	// words of the file the shop owner has. Missing entries fall back to the canonical
+	// name. Not stored in JSON.
+	Fields map[string]string
+
 	Problems []Problem // what stops the order from being invoiced
 	Warnings []Problem // what the user should know, but does not stop it
 }
@@ -94,6 +100,10 @@ type Totals struct {
 	VAT   decimal.Decimal
 	Gross decimal.Decimal
 	ByVAT []VATTotal
+	// Given says which of Net, VAT and Gross a source stated (only in Order.Stated).
+	// Zero means "every non-zero sum was stated", so a literal such as
+	// Totals{Gross: g, VAT: v} needs no Given; set it to compare a stated zero.
+	Given Parts
 }
 
 // VATTotal is the sum of the lines of one VAT rate.
@@ -102,7 +112,17 @@ type VATTotal struct {
 	Net        decimal.Decimal
 	VAT        decimal.Decimal
 	Gross      decimal.Decimal
+	Given      Parts // as in Totals
 }
+
+// Parts is a set of the sums Net, VAT and Gross.
+type Parts uint8
+
+const (
+	PartNet Parts = 1 << iota
+	PartVAT
+	PartGross
+)
 
 // Problem is something wrong with an order, said so that a shop owner can fix it:
 // which file, where in it (a row or a JSON path), which field, and what is wrong,

@@ -1,0 +1,59 @@
+package order
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+var hundred = decimal.NewFromInt(100)
+
+// Amount is the line's unrounded value: quantity × unit price × (1 − discount/100).
+// It is gross when the order's prices include VAT, net otherwise.
+func (l Line) Amount() decimal.Decimal {
+	a := l.Quantity.Mul(l.UnitPrice)
+	if !l.DiscountPercent.IsZero() {
+		a = a.Mul(hundred.Sub(l.DiscountPercent)).Div(hundred)
+	}
+	return a
+}
+
+// ComputeTotals adds the order up exactly as Procountor does, so that the
+// invoice and the order agree to the cent: line amounts stay unrounded and are
+// summed per VAT rate; with VAT-inclusive prices the rate's gross is rounded
+// to cents and its VAT is round2(gross × p/(100+p)), net the difference; with
+// net prices the net is rounded and VAT is round2(net × p/100), gross the sum.
+// The order totals are the sums over the rates. Rounding is half away from
+// zero. ByVAT is ordered by rate, highest first.
+func (o *Order) ComputeTotals() Totals {
+	sums := map[string]decimal.Decimal{}
+	rates := map[string]decimal.Decimal{}
+	var keys []decimal.Decimal
+	for _, l := range o.Lines {
+		k := l.VATPercent.String()
+		if _, ok := rates[k]; !ok {
+			rates[k] = l.VATPercent
+			keys = append(keys, l.VATPercent)
+		}
+		sums[k] = sums[k].Add(l.Amount())
+	}
+	sortDesc(keys)
+	t := Totals{}
+	for _, p := range keys {
+		sum := sums[p.String()]
+		var g VATTotal
+		g.VATPercent = p
+		if o.PricesIncludeVAT {
+			g.Gross = sum.Round(2)
+			g.VAT = g.Gross.Mul(p).Div(hundred.Add(p)).Round(2)
+			g.Net = g.Gross.Sub(g.VAT)
+		} else {
+			g.Net = sum.Round(2)
+			g.VAT = g.Net.Mul(p).Div(hundred).Round(2)
+			g.Gross = g.Net.Add(g.VAT)
+		}
+		t.Net = t.Net.Add(g.Net)
+		t.VAT = t.VAT.Add(g.VAT)
+		t.Gross = t.Gross.Add(g.Gross)
+		t.ByVAT = append(t.ByVAT, g)
+	}
+	return t
+}

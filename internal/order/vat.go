@@ -1,0 +1,67 @@
+package order
+
+import "github.com/shopspring/decimal"
+
+// vatPeriod is one Finnish VAT rate and the days it applies to; a zero From or
+// Until leaves that end open.
+type vatPeriod struct {
+	Percent     decimal.Decimal
+	From, Until Date
+}
+
+// finnishVAT is the dated table of Finnish VAT rates. The 14 % reduced rate
+// (foodstuffs, restaurants) became 13.5 % on 2026-01-01; we treat 14 % as
+// invalid from that day for every group, the stricter reading of a change
+// whose scope the reference leaves open.
+func finnishVAT() []vatPeriod {
+	p := decimal.RequireFromString
+	return []vatPeriod{
+		{Percent: p("24"), Until: Date{2024, 8, 31}},
+		{Percent: p("25.5"), From: Date{2024, 9, 1}},
+		{Percent: p("14"), Until: Date{2025, 12, 31}},
+		{Percent: p("13.5"), From: Date{2026, 1, 1}},
+		{Percent: p("10")},
+		{Percent: p("0")},
+	}
+}
+
+// VATRateValid reports whether p % was a Finnish VAT rate on the given day.
+// With a zero day it accepts any rate the table has ever had.
+func VATRateValid(p decimal.Decimal, on Date) bool {
+	for _, v := range finnishVAT() {
+		if !v.Percent.Equal(p) {
+			continue
+		}
+		if on.IsZero() {
+			return true
+		}
+		if !v.From.IsZero() && on.Before(v.From) {
+			continue
+		}
+		if !v.Until.IsZero() && v.Until.Before(on) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// VATRates lists the Finnish rates valid on the given day, highest first.
+func VATRates(on Date) []decimal.Decimal {
+	var out []decimal.Decimal
+	for _, v := range finnishVAT() {
+		if VATRateValid(v.Percent, on) { // each rate is in the table once
+			out = append(out, v.Percent)
+		}
+	}
+	sortDesc(out)
+	return out
+}
+
+func sortDesc(ds []decimal.Decimal) {
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && ds[j].GreaterThan(ds[j-1]); j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+}
