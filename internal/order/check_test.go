@@ -19,8 +19,8 @@ func goodOrder() Order {
 			Zip: "33100", City: "Tampere", Country: "fi", Email: "mikko@kahvilamyllymaki.example"},
 		Delivery: Party{Name: "Kahvila Myllymäki Oy", Zip: "33100", Country: "FI"},
 		Lines:    l, Row: 2,
-		Stated:   &Totals{Gross: d("101.70")},
-		Fields:   map[string]string{"billing.business_id": "Y-tunnus", "lines.vat_percent": "ALV %"},
+		Stated: &Totals{Gross: d("101.70")},
+		Fields: map[string]string{"billing.business_id": "Y-tunnus", "lines.vat_percent": "ALV %"},
 	}
 }
 
