@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Summary is one row of an order list: what the UI shows without opening the
+// order.
+type Summary struct {
+	ID            int64
+	Shop          string
+	Number        string
+	State         State
+	Reason        string
+	Customer      string
+	OrderDate     string
+	Gross         string
+	Currency      string
+	InvoiceNumber string
+	Channel       string
+	TwoVersions   bool
+	UpdatedAt     time.Time
+}
+
+// Query selects a page of orders, newest first.
+type Query struct {
+	State  State  // "" for all states
+	Search string // a piece of the order number, customer name or invoice number; "" for all
+	Limit  int    // page size; 0 means 50, at most 1000
+	// BeforeID pages by key (the last ID of the previous page): cheap at any depth.
+	BeforeID int64
+	// Offset pages by position, for a list that jumps to a row; it costs a
+	// walk over the skipped index entries.
+	Offset int
+}
+
+func pageSize(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n > 1000:
+		return 1000
+	}
+	return n
+}
+
+// List returns one page of orders. A search of three characters or more uses
+// the trigram index; a shorter one scans newest first until the page is full.
+func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
+	var where []string
+	var args []any
+	if q.State != "" {
+		where = append(where, "o.state = ?")
+		args = append(args, q.State)
+	}
+	if q.BeforeID > 0 {
+		where = append(where, "o.id < ?")
+		args = append(args, q.BeforeID)
+	}
+	if term := strings.TrimSpace(q.Search); term != "" {
+		if utf8.RuneCountInString(term) >= 3 {
+			where = append(where, "o.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ?)")
+			args = append(args, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
+		} else {
+			where = append(where, `(o.order_number LIKE ? ESCAPE '\' OR o.customer LIKE ? ESCAPE '\' OR o.invoice_number LIKE ? ESCAPE '\')`)
+			like := "%" + likeEscape(term) + "%"
+			args = append(args, like, like, like)
+		}
+	}
+	sqlText := `SELECT o.id, o.shop, o.order_number, o.state, o.reason, o.customer, o.order_date, o.gross, o.currency,
+		o.invoice_number, o.channel, o.pending_json IS NOT NULL, o.updated_at FROM orders o`
+	if len(where) > 0 {
+		sqlText += " WHERE " + strings.Join(where, " AND ")
+	}
+	sqlText += " ORDER BY o.id DESC LIMIT ? OFFSET ?"
+	args = append(args, pageSize(q.Limit), max(q.Offset, 0))
+	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list orders: %w", err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var r Summary
+		var updated string
+		if err := rows.Scan(&r.ID, &r.Shop, &r.Number, &r.State, &r.Reason, &r.Customer, &r.OrderDate, &r.Gross,
+			&r.Currency, &r.InvoiceNumber, &r.Channel, &r.TwoVersions, &updated); err != nil {
+			return nil, fmt.Errorf("store: list orders: %w", err)
+		}
+		r.UpdatedAt = parseStamp(updated)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list orders: %w", err)
+	}
+	return out, nil
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Counts is the number of orders in each state (every state present, zero or not).
+func (s *Store) Counts(ctx context.Context) (map[State]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, n FROM state_counts`)
+	if err != nil {
+		return nil, fmt.Errorf("store: counts: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[State]int, len(States))
+	for rows.Next() {
+		var st State
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: counts: %w", err)
+		}
+		out[st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: counts: %w", err)
+	}
+	return out, nil
+}
+
+// Story is everything about one order: the order with both versions, every
+// call made for it and its events, oldest first.
+type Story struct {
+	Order    Order
+	Attempts []Attempt
+	Events   []Event
+}
+
+// Story reads one order's whole story.
+func (s *Store) Story(ctx context.Context, id int64) (Story, error) {
+	o, err := s.Order(ctx, id)
+	if err != nil {
+		return Story{}, err
+	}
+	as, err := s.Attempts(ctx, id)
+	if err != nil {
+		return Story{}, err
+	}
+	es, err := s.Events(ctx, id, 1000, 0)
+	if err != nil {
+		return Story{}, err
+	}
+	for i, j := 0, len(es)-1; i < j; i, j = i+1, j-1 {
+		es[i], es[j] = es[j], es[i]
+	}
+	return Story{Order: o, Attempts: as, Events: es}, nil
+}

@@ -1,0 +1,253 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"orderbridge/internal/order"
+)
+
+// Action is a call to Procountor that can create or change an invoice, or
+// look one up.
+type Action string
+
+const (
+	ActionCreate   Action = "create"
+	ActionApprove  Action = "approve"
+	ActionSend     Action = "send"
+	ActionMarkPaid Action = "markpaid"
+	ActionLookup   Action = "lookup"
+)
+
+// AttemptOutcome is how a call ended. InDoubt is written before the call and
+// stays when the process dies or the answer never came.
+type AttemptOutcome string
+
+const (
+	AttemptOK      AttemptOutcome = "ok"
+	AttemptFailed  AttemptOutcome = "failed"
+	AttemptInDoubt AttemptOutcome = "in_doubt"
+)
+
+// Attempt is one call for one order.
+type Attempt struct {
+	ID         int64
+	OrderID    int64
+	At         time.Time
+	Action     Action
+	Outcome    AttemptOutcome
+	HTTPStatus int
+	Error      string // redacted before it is written
+	FinishedAt time.Time
+}
+
+// ErrPendingVersion means the order has a second version the user must choose
+// between first.
+var ErrPendingVersion = errors.New("store: the order has two versions; choose one first")
+
+// Claim moves a ready order (whose retry time has come) to sending and records
+// the create attempt as in doubt, in one transaction that is committed before
+// the caller makes the call: a crash after this leaves an order that start-up
+// reconciliation finds, never one that is lost or sent twice. Of two workers
+// claiming the same order only one succeeds; the other gets ErrStateChanged.
+func (s *Store) Claim(ctx context.Context, orderID int64) (Attempt, error) {
+	var a Attempt
+	err := s.Update(ctx, func(tx *Tx) error {
+		now := stamp(tx.now)
+		res, err := tx.tx.ExecContext(ctx, `UPDATE orders SET state = 'sending', updated_at = ?
+			WHERE id = ? AND state = 'ready' AND not_before <= ? AND pending_json IS NULL`, now, orderID, now)
+		if err != nil {
+			return fmt.Errorf("store: claim order %d: %w", orderID, err)
+		}
+		if err := expectOne(res, orderID); err != nil {
+			return err
+		}
+		a, err = tx.addAttempt(Attempt{OrderID: orderID, Action: ActionCreate, Outcome: AttemptInDoubt})
+		return err
+	})
+	return a, err
+}
+
+// Outcome is what a claimed order's create call came to.
+type Outcome struct {
+	OrderID   int64
+	AttemptID int64 // the attempt Claim returned
+	// To is sent, needs_attention, ready (a later retry) or failed.
+	To State
+	// Attempt is how the call ended; when empty, ok for sent and failed otherwise.
+	Attempt    AttemptOutcome
+	HTTPStatus int
+	Error      string
+
+	InvoiceID     int64 // required for sent
+	InvoiceNumber string
+	Channel       string
+	ChannelReason string
+
+	Problems  []order.Problem // needs_attention: what Procountor refused, in the user's words
+	NotBefore time.Time       // ready: not before this time
+}
+
+// Finish records the outcome of a claimed order: the order leaves sending and
+// its attempt is settled, together.
+func (s *Store) Finish(ctx context.Context, o Outcome) error {
+	if o.To == StateSent && o.InvoiceID == 0 {
+		return fmt.Errorf("store: order %d: sent needs Procountor's invoice id", o.OrderID)
+	}
+	if err := checkMove(StateSending, o.To); err != nil {
+		return fmt.Errorf("store: order %d: %w", o.OrderID, err)
+	}
+	if o.Attempt == "" {
+		o.Attempt = AttemptFailed
+		if o.To == StateSent {
+			o.Attempt = AttemptOK
+		}
+	}
+	problems, err := problemsJSON(o.Problems)
+	if err != nil {
+		return fmt.Errorf("store: order %d: %w", o.OrderID, err)
+	}
+	return s.Update(ctx, func(tx *Tx) error {
+		now := stamp(tx.now)
+		var res sql.Result
+		var err error
+		reason := Redact(o.Error)
+		switch o.To {
+		case StateSent:
+			res, err = tx.tx.ExecContext(ctx, `UPDATE orders SET state = 'sent', reason = '', invoice_id = ?,
+				invoice_number = ?, channel = ?, channel_reason = ?, not_before = '', updated_at = ?
+				WHERE id = ? AND state = 'sending'`,
+				o.InvoiceID, o.InvoiceNumber, o.Channel, o.ChannelReason, now, o.OrderID)
+		case StateReady:
+			res, err = tx.tx.ExecContext(ctx, `UPDATE orders SET state = 'ready', reason = ?, tries = tries + 1,
+				not_before = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+				reason, stamp(o.NotBefore), now, o.OrderID)
+		case StateNeedsAttention:
+			if reason == "" && len(o.Problems) > 0 {
+				reason = Redact(o.Problems[0].Message)
+			}
+			res, err = tx.tx.ExecContext(ctx, `UPDATE orders SET state = 'needs_attention', reason = ?,
+				problems_json = CASE WHEN ? = '[]' THEN problems_json ELSE ? END, updated_at = ?
+				WHERE id = ? AND state = 'sending'`, reason, problems, problems, now, o.OrderID)
+		default: // failed; checkMove refused everything else
+			res, err = tx.tx.ExecContext(ctx, `UPDATE orders SET state = ?, reason = ?, updated_at = ?
+				WHERE id = ? AND state = 'sending'`, o.To, reason, now, o.OrderID)
+		}
+		if err != nil {
+			return fmt.Errorf("store: order %d: sending → %s: %w", o.OrderID, o.To, err)
+		}
+		if err := expectOne(res, o.OrderID); err != nil {
+			return err
+		}
+		return tx.settleAttempt(o.AttemptID, o.OrderID, o.Attempt, o.HTTPStatus, o.Error)
+	})
+}
+
+// AddAttempt records a call other than the claimed create (a lookup, approve,
+// send, mark paid). Record it in doubt before the call and SettleAttempt after.
+func (s *Store) AddAttempt(ctx context.Context, a Attempt) (Attempt, error) {
+	var out Attempt
+	err := s.Update(ctx, func(tx *Tx) error {
+		var err error
+		out, err = tx.addAttempt(a)
+		return err
+	})
+	return out, err
+}
+
+// SettleAttempt records how a call ended.
+func (s *Store) SettleAttempt(ctx context.Context, attemptID int64, outcome AttemptOutcome, httpStatus int, errText string) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		return tx.settleAttempt(attemptID, 0, outcome, httpStatus, errText)
+	})
+}
+
+func (tx *Tx) addAttempt(a Attempt) (Attempt, error) {
+	if a.At.IsZero() {
+		a.At = tx.now
+	}
+	if a.Outcome == "" {
+		a.Outcome = AttemptInDoubt
+	}
+	a.Error = Redact(a.Error)
+	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO attempts (order_id, at, action, outcome, http_status, error, finished_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.OrderID, stamp(a.At), a.Action, a.Outcome, a.HTTPStatus, a.Error, stamp(a.FinishedAt))
+	if err != nil {
+		return Attempt{}, fmt.Errorf("store: order %d: attempt: %w", a.OrderID, err)
+	}
+	a.ID, err = res.LastInsertId()
+	return a, err
+}
+
+// settleAttempt ends attempt id; orderID, when not 0, must be its order.
+func (tx *Tx) settleAttempt(id, orderID int64, outcome AttemptOutcome, status int, errText string) error {
+	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE attempts SET outcome = ?, http_status = ?, error = ?, finished_at = ?
+		WHERE id = ? AND (? = 0 OR order_id = ?)`, outcome, status, Redact(errText), stamp(tx.now), id, orderID, orderID)
+	if err != nil {
+		return fmt.Errorf("store: attempt %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("store: attempt %d of order %d: %w", id, orderID, ErrNotFound)
+	}
+	return nil
+}
+
+// Sending lists the orders left in sending: at start-up these are the ones a
+// crash or a lost answer left in doubt, to be reconciled before anything else.
+func (s *Store) Sending(ctx context.Context) ([]Order, error) {
+	return s.orders(ctx, `state = 'sending' ORDER BY id`)
+}
+
+// Ready lists up to limit orders that may be sent now (ready, retry time come,
+// no second version waiting), oldest first.
+func (s *Store) Ready(ctx context.Context, limit int) ([]Order, error) {
+	return s.orders(ctx, `state = 'ready' AND not_before <= ? AND pending_json IS NULL ORDER BY id LIMIT ?`,
+		stamp(s.now()), pageSize(limit))
+}
+
+func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: orders: %w", err)
+	}
+	defer rows.Close()
+	var out []Order
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: orders: %w", err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: orders: %w", err)
+	}
+	return out, nil
+}
+
+// Attempts lists an order's attempts, oldest first.
+func (s *Store) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, order_id, at, action, outcome, http_status, error, finished_at
+		FROM attempts WHERE order_id = ? ORDER BY id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attempts of order %d: %w", orderID, err)
+	}
+	defer rows.Close()
+	var out []Attempt
+	for rows.Next() {
+		var a Attempt
+		var at, fin string
+		if err := rows.Scan(&a.ID, &a.OrderID, &at, &a.Action, &a.Outcome, &a.HTTPStatus, &a.Error, &fin); err != nil {
+			return nil, fmt.Errorf("store: attempts of order %d: %w", orderID, err)
+		}
+		a.At, a.FinishedAt = parseStamp(at), parseStamp(fin)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: attempts of order %d: %w", orderID, err)
+	}
+	return out, nil
+}
