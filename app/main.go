@@ -36,6 +36,7 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"config":  {"show or change settings: config show [--text], config set KEY VALUE", runConfig},
 		"version": {"print the version and build", runVersion},
 	}
 }
