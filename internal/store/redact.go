@@ -18,10 +18,11 @@ var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}(\.[A-Za-z0-9_\-]*)?`),
 }
 
-// tokenShaped is a long run of letters and digits that mixes upper case, lower
-// case and digits: what keys and tokens look like, and what names, order
-// numbers, IBANs (upper case and digits) and hex hashes (lower case) do not.
-var tokenRun = regexp.MustCompile(`[A-Za-z0-9_\-+/]{20,}`)
+// tokenRun is a run of 20 or more letters, digits, '-' and '_'. One that mixes
+// upper case, lower case and digits is what keys and tokens look like; names,
+// order numbers, IBANs (upper case and digits), hex hashes (lower case) and
+// the parts of a path or an address between '/', '.' and '@' do not.
+var tokenRun = regexp.MustCompile(`[A-Za-z0-9_\-]{20,}`)
 
 // LooksLikeToken reports whether s is shaped like a key or a token.
 func LooksLikeToken(s string) bool {
