@@ -273,7 +273,7 @@ func TestNoSecretStored(t *testing.T) {
 		Error: "POST https://api.procountor.com/api/oauth/token: 401 {\"error\":\"invalid_client\",\"client_secret\":\"" + secret + "\"}"}))
 	a = claim(ids[0])
 	must(s.Finish(ctx, Outcome{OrderID: ids[0], AttemptID: a.ID, To: StateNeedsAttention, HTTPStatus: 400,
-		Error: "request had Authorization: Bearer " + jwt,
+		Error:    "request had Authorization: Bearer " + jwt,
 		Problems: []order.Problem{{Field: "invoice", Message: "Procountor hylkäsi avaimen " + key, MessageEN: "rejected api_key=" + key}}}))
 	a = claim(ids[1])
 	must(s.Finish(ctx, Outcome{OrderID: ids[1], AttemptID: a.ID, To: StateSent, InvoiceID: 123, InvoiceNumber: "20260042", Channel: "ELECTRONIC_INVOICE", ChannelReason: "e-invoice address 003712345671"}))
