@@ -1,0 +1,291 @@
+package shopify
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"orderbridge/internal/format/shop"
+	"orderbridge/internal/order"
+)
+
+// maxAssignments bounds the search for a VAT split: k rates over n groups is
+// k^n assignments. 2^16 (16 lines with two rates) takes a few milliseconds.
+const maxAssignments = 1 << 16
+
+var cent = decimal.New(1, -2)
+
+// rateVAT is the VAT of the lines of one rate as order.ComputeTotals
+// computes it (and Procountor): the rate's sum rounded to cents, then its VAT.
+func rateVAT(sum, p decimal.Decimal, inclusive bool) decimal.Decimal {
+	s := sum.Round(2)
+	if inclusive {
+		return s.Mul(p).Div(hundred.Add(p)).Round(2)
+	}
+	return s.Mul(p).Div(hundred).Round(2)
+}
+
+func (w *orderer) groupAmount(g group) decimal.Decimal {
+	a := decimal.Zero
+	for _, i := range g.lines {
+		a = a.Add(w.o.Lines[i].Amount())
+	}
+	return a
+}
+
+func (w *orderer) setVAT(g group, p decimal.Decimal) {
+	for _, i := range g.lines {
+		w.o.Lines[i].VATPercent = p
+	}
+}
+
+// assignVAT gives every line its VAT percent from the order's tax lines
+// (see the package comment).
+func (w *orderer) assignVAT(groups []group, rates []taxLine, taxes decimal.Decimal, hasTaxes bool, opts Options) {
+	var taxable []group
+	for _, g := range groups {
+		if g.zero {
+			w.setVAT(g, decimal.Zero)
+		} else {
+			taxable = append(taxable, g)
+		}
+	}
+	if len(taxable) == 0 {
+		return
+	}
+	switch len(rates) {
+	case 0:
+		if hasTaxes && taxes.IsZero() {
+			for _, g := range taxable {
+				w.setVAT(g, decimal.Zero)
+			}
+			return
+		}
+		w.inferOneRate(taxable, taxes, hasTaxes, opts)
+	case 1:
+		for _, g := range taxable {
+			w.setVAT(g, rates[0].percent)
+		}
+	default:
+		w.splitRates(taxable, rates, opts)
+	}
+}
+
+// inferOneRate handles an order with tax but no Tax N lines: the one Finnish
+// rate of the order's date that reproduces Taxes, else the VAT table.
+func (w *orderer) inferOneRate(taxable []group, taxes decimal.Decimal, hasTaxes bool, opts Options) {
+	o := w.o
+	if hasTaxes {
+		sum := decimal.Zero
+		for _, g := range taxable {
+			sum = sum.Add(w.groupAmount(g))
+		}
+		var fits []decimal.Decimal
+		for _, p := range order.VATRates(o.OrderDate) {
+			if !p.IsZero() && rateVAT(sum, p, o.PricesIncludeVAT).Equal(taxes) {
+				fits = append(fits, p)
+			}
+		}
+		if len(fits) == 1 {
+			for _, g := range taxable {
+				w.setVAT(g, fits[0])
+			}
+			o.Warn("Taxes", fmt.Sprintf("Tilauksella ei ole Tax-rivejä; ALV %s %% päätelty Taxes-summasta.", shop.FINum(fits[0])),
+				fmt.Sprintf("The order has no Tax lines; VAT %s %% worked out from Taxes.", fits[0]))
+			return
+		}
+	}
+	missing := false
+	for _, g := range taxable {
+		if p, ok := opts.VATByCode[g.code]; ok && g.code != "" {
+			w.setVAT(g, p)
+		} else {
+			missing = true
+		}
+	}
+	if missing {
+		w.problem(o.Row, cTaxes, "Tilauksen ALV-kantaa ei voi päätellä: Tax-rivit puuttuvat. Lisää tuotekoodien ALV-kannat asetuksiin.",
+			"The order's VAT rate cannot be worked out: there are no Tax lines. Add the product codes' VAT rates to the settings.")
+	}
+}
+
+// splitRates finds the assignment of groups to two or more rates that
+// reproduces every tax line.
+func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
+	o := w.o
+	k := len(rates)
+	pinned := make([]int, len(taxable)) // rate index + 1 when the VAT table pins it, else 0
+	var free, zeroAmount []int
+	amounts := make([]decimal.Decimal, len(taxable))
+	for i, g := range taxable {
+		amounts[i] = w.groupAmount(g)
+		if amounts[i].IsZero() {
+			zeroAmount = append(zeroAmount, i)
+			continue
+		}
+		free = append(free, i)
+	}
+	rateIndex := func(p decimal.Decimal) int {
+		for j, r := range rates {
+			if r.percent.Equal(p) {
+				return j
+			}
+		}
+		return -1
+	}
+	for i, g := range taxable {
+		if p, ok := opts.VATByCode[g.code]; ok && g.code != "" {
+			pinned[i] = rateIndex(p) + 1
+		}
+	}
+	count := func(n int) int {
+		c := 1
+		for range n {
+			c *= k
+			if c > maxAssignments {
+				return c
+			}
+		}
+		return c
+	}
+	search := free
+	if count(len(free)) > maxAssignments { // too many: fix what the VAT table knows first
+		search = search[:0:0]
+		for _, i := range free {
+			if pinned[i] == 0 {
+				search = append(search, i)
+			}
+		}
+		if count(len(search)) > maxAssignments {
+			w.vatProblem(taxable, rates, "tilauksella on liian monta riviä kaikkien jakojen kokeilemiseen", "the order has too many lines to try every split", opts)
+			return
+		}
+	}
+	base := make([]int, len(taxable))
+	for i := range base {
+		base[i] = -1
+		if pinned[i] > 0 {
+			base[i] = pinned[i] - 1
+		}
+	}
+	// Enumerate: digits[j] is the rate of search[j].
+	var exact, near [][]int
+	digits := make([]int, len(search))
+	sums := make([]decimal.Decimal, k)
+	assign := make([]int, len(taxable))
+	const keep = 256
+	for {
+		copy(assign, base)
+		for j, i := range search {
+			assign[i] = digits[j]
+		}
+		for r := range sums {
+			sums[r] = decimal.Zero
+		}
+		complete := true
+		for _, i := range free {
+			if assign[i] < 0 {
+				complete = false
+				break
+			}
+			sums[assign[i]] = sums[assign[i]].Add(amounts[i])
+		}
+		if complete {
+			worst := decimal.Zero
+			for r, t := range rates {
+				d := rateVAT(sums[r], t.percent, o.PricesIncludeVAT).Sub(t.value).Abs()
+				if d.GreaterThan(worst) {
+					worst = d
+				}
+			}
+			switch {
+			case worst.IsZero() && len(exact) < keep:
+				exact = append(exact, append([]int(nil), assign...))
+			case worst.LessThanOrEqual(cent) && len(near) < keep:
+				near = append(near, append([]int(nil), assign...))
+			}
+		}
+		j := 0
+		for j < len(digits) {
+			digits[j]++
+			if digits[j] < k {
+				break
+			}
+			digits[j] = 0
+			j++
+		}
+		if j == len(digits) {
+			break
+		}
+	}
+	fits := exact
+	if len(fits) == 0 {
+		fits = near
+	}
+	if len(fits) > 1 { // ambiguous: let the VAT table decide
+		var agree [][]int
+		for _, a := range fits {
+			ok := true
+			for i := range taxable {
+				if pinned[i] > 0 && a[i] != pinned[i]-1 {
+					ok = false
+				}
+			}
+			if ok {
+				agree = append(agree, a)
+			}
+		}
+		fits = agree
+		if len(fits) > 1 {
+			w.vatProblem(taxable, rates, "rivit voi jakaa verokannoille usealla tavalla; lisää tuotekoodien ALV-kannat asetuksiin",
+				"the lines can be split between the rates in more than one way; add the product codes' VAT rates to the settings", opts)
+			return
+		}
+	}
+	if len(fits) == 0 {
+		w.vatProblem(taxable, rates, "mikään rivien jako verokannoille ei tuota Tax-rivien summia",
+			"no split of the lines between the rates gives the Tax lines' amounts", opts)
+		return
+	}
+	a := fits[0]
+	top := 0 // zero-amount lines (free shipping) take the highest rate used
+	for r := range rates {
+		if rates[r].percent.GreaterThan(rates[top].percent) {
+			top = r
+		}
+	}
+	for _, i := range zeroAmount {
+		a[i] = top
+		if pinned[i] > 0 {
+			a[i] = pinned[i] - 1
+		}
+	}
+	for i, g := range taxable {
+		w.setVAT(g, rates[a[i]].percent)
+	}
+}
+
+// vatProblem marks the order and still gives every line a rate (the VAT
+// table's, else the highest), so that its totals can be shown.
+func (w *orderer) vatProblem(taxable []group, rates []taxLine, whyFI, whyEN string, opts Options) {
+	top := rates[0].percent
+	var namesFI, namesEN []string
+	for _, r := range rates {
+		if r.percent.GreaterThan(top) {
+			top = r.percent
+		}
+		namesFI = append(namesFI, shop.FINum(r.percent)+" %")
+		namesEN = append(namesEN, r.percent.String()+" %")
+	}
+	for _, g := range taxable {
+		p, ok := opts.VATByCode[g.code]
+		if !ok || g.code == "" {
+			p = top
+		}
+		w.setVAT(g, p)
+	}
+	w.problem(w.o.Row, rates[0].col,
+		fmt.Sprintf("Rivien ALV-kantoja (%s) ei voi päätellä: %s.", strings.Join(namesFI, ", "), whyFI),
+		fmt.Sprintf("The lines' VAT rates (%s) cannot be worked out: %s.", strings.Join(namesEN, ", "), whyEN))
+}
