@@ -59,6 +59,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 
 	renewed := false
 	for retries := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("procountor: %s %s: %w", r.method, r.path, err)
+		}
 		tok := ""
 		if !r.noAuth {
 			var err error
