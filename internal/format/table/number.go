@@ -1,0 +1,105 @@
+package table
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"orderbridge/internal/order"
+)
+
+var errNumber = errors.New("not a number")
+
+// maxDigits bounds the digits of a number, so that no cell can make a huge
+// decimal (and no exponent form is accepted at all).
+const maxDigits = 24
+
+// parseNumber reads a number the way spreadsheets write it: decimal comma or
+// point; spaces, NBSP or narrow NBSP as thousands separators; a leading or
+// trailing minus (also U+2212); a trailing % or €. When both comma and point
+// appear, the last one is the decimal separator. The empty cell is zero.
+func parseNumber(s string) (decimal.Decimal, error) {
+	var b [maxDigits + 4]byte
+	n := 0
+	neg := false
+	sepAt := -1 // index in b of the decimal point
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(s, "%")
+	s = strings.TrimSuffix(s, "€")
+	s = strings.TrimSuffix(strings.TrimSpace(s), "EUR")
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return decimal.Zero, nil
+	}
+	lastComma, lastDot := strings.LastIndexByte(s, ','), strings.LastIndexByte(s, '.')
+	decimalMark := byte(',')
+	if lastDot > lastComma {
+		decimalMark = '.'
+	}
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			if digits == maxDigits {
+				return decimal.Zero, errNumber
+			}
+			b[n] = byte(r)
+			n++
+			digits++
+		case r == '-' || r == '−':
+			if neg || (i != 0 && i+len(string(r)) != len(s)) {
+				return decimal.Zero, errNumber
+			}
+			neg = true
+		case r == '+' && i == 0:
+		case r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\u2009' || r == '\'':
+			// thousands separators
+		case r == ',' || r == '.':
+			if byte(r) == decimalMark && i == max(lastComma, lastDot) {
+				if sepAt >= 0 {
+					return decimal.Zero, errNumber
+				}
+				sepAt = n
+				b[n] = '.'
+				n++
+			} else if digits == 0 {
+				return decimal.Zero, errNumber
+			}
+			// else a thousands separator
+		default:
+			return decimal.Zero, errNumber
+		}
+	}
+	if digits == 0 {
+		return decimal.Zero, errNumber
+	}
+	d, err := decimal.NewFromString(string(b[:n]))
+	if err != nil {
+		return decimal.Zero, errNumber
+	}
+	if neg {
+		d = d.Neg()
+	}
+	return d, nil
+}
+
+// parseDate reads d.m.yyyy (also with a time after a space) or yyyy-mm-dd,
+// and the empty cell as the zero Date.
+func parseDate(s string) (order.Date, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return order.Date{}, nil
+	}
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		s = s[:i]
+	}
+	// Two-digit years are ambiguous and refused.
+	for _, layout := range []string{"2.1.2006", "2006-01-02", "2006-1-2"} {
+		if t, err := time.ParseInLocation(layout, s, order.Helsinki); err == nil {
+			return order.DateOf(t), nil
+		}
+	}
+	return order.Date{}, errors.New("not a date")
+}

@@ -1,0 +1,391 @@
+package table
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"orderbridge/internal/order"
+)
+
+// parser gathers rows into orders.
+type parser struct {
+	file   string
+	h      *header
+	opts   Options
+	fields map[string]string // canonical field → this file's header text
+
+	orders   []*pending
+	byNumber map[string]*pending
+	last     *pending    // the order of the last readable row
+	bad      []badRow    // unreadable rows waiting for the next order
+	priceCol column      // colPriceGross or colPriceNet
+	sumCol   column      // the row-sum column, or numColumns when none
+	sumPart  order.Parts // what the row sums are: gross or net
+}
+
+// pending is an order being read, with what its first row said.
+type pending struct {
+	o     order.Order
+	first [len(sameCols)]string
+	sums  map[string]decimal.Decimal // row sums per VAT rate
+	total decimal.Decimal
+	noSum bool // some row had no row sum: nothing to reconcile
+}
+
+type badRow struct {
+	row int
+	err error
+}
+
+// sameCols are order fields that must not change between the rows of one
+// order: a change means two orders share a number.
+var sameCols = [...]column{colOrderDate, colName, colBusinessID, colVATID, colCustomerNumber}
+
+func newParser(file string, h *header, opts Options) *parser {
+	p := &parser{file: file, h: h, opts: opts, byNumber: map[string]*pending{}, priceCol: colPriceNet, sumCol: numColumns}
+	if h.has(colPriceGross) {
+		p.priceCol = colPriceGross
+	}
+	switch {
+	case h.has(colRowSumGross):
+		p.sumCol, p.sumPart = colRowSumGross, order.PartGross
+	case h.has(colRowSumNet):
+		p.sumCol, p.sumPart = colRowSumNet, order.PartNet
+	case h.has(colRowSum):
+		p.sumCol, p.sumPart = colRowSum, order.PartNet
+		if p.priceCol == colPriceGross {
+			p.sumPart = order.PartGross
+		}
+	}
+	p.fields = map[string]string{
+		"order_number": h.name(colOrderNumber), "order_date": h.name(colOrderDate), "due_date": h.name(colDueDate),
+		"currency":     h.name(colCurrency),
+		"billing.name": h.name(colName), "billing.business_id": h.name(colBusinessID), "billing.vat_id": h.name(colVATID),
+		"billing.zip": h.name(colZip), "billing.country": h.name(colCountry), "billing.email": h.name(colEmail),
+		"delivery.zip": h.name(colDeliveryZip), "delivery.country": h.name(colDeliveryCountry),
+		"lines": h.name(colProduct), "lines.name": h.name(colProduct), "lines.quantity": h.name(colQuantity),
+		"lines.unit": h.name(colUnit), "lines.unit_price": h.name(p.priceCol),
+		"lines.discount_percent": h.name(colDiscount), "lines.vat_percent": h.name(colVAT),
+	}
+	if p.sumCol != numColumns {
+		p.fields["totals"] = h.name(p.sumCol)
+	}
+	return p
+}
+
+func (p *parser) cell(rec []string, c column) string {
+	i := p.h.index[c]
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// row reads one data row (row is its 1-based number, the header being 1).
+func (p *parser) row(row int, rec []string) {
+	empty := true
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			empty = false
+			break
+		}
+	}
+	if empty {
+		return // Excel leaves ;;;; rows behind
+	}
+	num := p.cell(rec, colOrderNumber)
+	var po *pending
+	switch {
+	case num != "":
+		po = p.byNumber[num]
+		if po == nil {
+			po = p.newOrder(row, num, rec)
+		} else {
+			p.sameOrder(po, row, rec)
+		}
+	case p.last != nil:
+		po = p.last // a continuation row that leaves the order fields blank
+	default:
+		po = p.newOrder(row, "", rec)
+	}
+	if len(p.bad) > 0 {
+		if po != p.last {
+			p.attachBad(po)
+		}
+		p.bad = p.bad[:0] // the order before the bad rows has them already
+	}
+	p.last = po
+	p.line(po, row, rec)
+}
+
+func (p *parser) newOrder(row int, num string, rec []string) *pending {
+	cur := strings.ToUpper(p.cell(rec, colCurrency))
+	if cur == "" {
+		cur = "EUR"
+	}
+	po := &pending{sums: map[string]decimal.Decimal{}}
+	o := &po.o
+	*o = order.Order{
+		SourceFormat: Format, Source: p.file, OrderNumber: num, Currency: cur,
+		Status: "unpaid", PricesIncludeVAT: p.priceCol == colPriceGross,
+		BuyerReference: p.cell(rec, colBuyerReference), Notes: p.cell(rec, colNotes),
+		Row: row, Fields: p.fields,
+	}
+	for i, c := range sameCols {
+		po.first[i] = p.cell(rec, c)
+	}
+	o.OrderDate = p.date(o, row, rec, colOrderDate)
+	o.DueDate = p.date(o, row, rec, colDueDate)
+	o.Billing = order.Party{
+		Name: p.cell(rec, colName), Company: p.cell(rec, colCompany), Contact: p.cell(rec, colContact),
+		BusinessID: p.cell(rec, colBusinessID), VATID: p.cell(rec, colVATID), CustomerNumber: p.cell(rec, colCustomerNumber),
+		Street: p.cell(rec, colStreet), Zip: p.cell(rec, colZip), City: p.cell(rec, colCity),
+		Country: countryCode(p.cell(rec, colCountry)), Email: p.cell(rec, colEmail), Phone: p.cell(rec, colPhone),
+		EInvoiceAddress: p.cell(rec, colEInvoiceAddress), EInvoiceOperator: p.cell(rec, colEInvoiceOperator),
+	}
+	if o.Billing.Country == "" {
+		o.Billing.Country = "FI" // a Finnish shop's own spreadsheet
+	}
+	if o.Billing.Company == "" && (o.Billing.BusinessID != "" || o.Billing.VATID != "") {
+		o.Billing.Company = o.Billing.Name // a business ID makes the buyer a company
+	}
+	d := order.Party{
+		Name: p.cell(rec, colDeliveryName), Street: p.cell(rec, colDeliveryStreet),
+		Zip: p.cell(rec, colDeliveryZip), City: p.cell(rec, colDeliveryCity), Country: countryCode(p.cell(rec, colDeliveryCountry)),
+	}
+	if d != (order.Party{}) {
+		if d.Country == "" {
+			d.Country = o.Billing.Country
+		}
+		o.Delivery = d
+	}
+	if num == "" {
+		o.Problem("order_number", "Tilausnumero puuttuu eikä rivi jatka edellistä tilausta.",
+			"The order number is missing and the row does not continue an order above it.")
+	} else {
+		p.byNumber[num] = po
+	}
+	p.orders = append(p.orders, po)
+	return po
+}
+
+// sameOrder checks that a further row of an order repeats its order fields.
+func (p *parser) sameOrder(po *pending, row int, rec []string) {
+	for i, c := range sameCols {
+		v := p.cell(rec, c)
+		if v == "" || v == po.first[i] {
+			continue
+		}
+		if po.first[i] == "" {
+			po.first[i] = v
+			continue
+		}
+		po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, row, "", p.h.name(c),
+			fmt.Sprintf("Tilauksen %s rivillä on %q, mutta sen ensimmäisellä rivillä %d %q: onko kahdella tilauksella sama numero?", po.o.OrderNumber, v, po.o.Row, po.first[i]),
+			fmt.Sprintf("This row of order %s says %q but its first row %d says %q: do two orders share a number?", po.o.OrderNumber, v, po.o.Row, po.first[i])))
+	}
+}
+
+func (p *parser) date(o *order.Order, row int, rec []string, c column) order.Date {
+	s := p.cell(rec, c)
+	d, err := parseDate(s)
+	if err != nil {
+		o.Problems = append(o.Problems, order.NewProblem(p.file, row, "", p.h.name(c),
+			fmt.Sprintf("Päivämäärä %q ei ole muotoa 3.11.2025 tai 2025-11-03.", s),
+			fmt.Sprintf("The date %q is not written as 3.11.2025 or 2025-11-03.", s)))
+	}
+	return d
+}
+
+// number reads a numeric cell; required cells must not be empty.
+func (p *parser) number(po *pending, row int, rec []string, c column, required bool) (decimal.Decimal, bool) {
+	s := p.cell(rec, c)
+	if s == "" {
+		if required {
+			po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, row, "", p.h.name(c),
+				"Arvo puuttuu.", "The value is missing."))
+		}
+		return decimal.Zero, false
+	}
+	d, err := parseNumber(s)
+	if err != nil {
+		po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, row, "", p.h.name(c),
+			fmt.Sprintf("%q ei ole luku (esim. 12,90).", s), fmt.Sprintf("%q is not a number (such as 12.90).", s)))
+		return decimal.Zero, false
+	}
+	return d, true
+}
+
+func (p *parser) line(po *pending, row int, rec []string) {
+	l := order.Line{Code: p.cell(rec, colCode), Name: p.cell(rec, colProduct), Unit: p.cell(rec, colUnit), Row: row}
+	if l.Name == "" {
+		l.Name = l.Code
+	}
+	l.Quantity, _ = p.number(po, row, rec, colQuantity, true)
+	l.UnitPrice, _ = p.number(po, row, rec, p.priceCol, true)
+	l.DiscountPercent, _ = p.number(po, row, rec, colDiscount, false)
+	vat, ok := p.number(po, row, rec, colVAT, false)
+	if !ok && p.cell(rec, colVAT) == "" {
+		if v, known := p.opts.VATByCode[l.Code]; known && l.Code != "" {
+			vat = v
+		} else {
+			po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, row, "", p.h.name(colVAT),
+				"ALV-prosentti puuttuu.", "The VAT percent is missing."))
+		}
+	}
+	l.VATPercent = vat
+	l.Kind = kindOf(l)
+	po.o.Lines = append(po.o.Lines, l)
+
+	if p.sumCol == numColumns {
+		return
+	}
+	sum, ok := p.number(po, row, rec, p.sumCol, false)
+	if !ok {
+		po.noSum = true
+		return
+	}
+	k := vat.String()
+	po.sums[k] = po.sums[k].Add(sum)
+	po.total = po.total.Add(sum)
+	p.checkRowSum(po, row, l, sum)
+}
+
+// checkRowSum compares one row's stated sum with its quantity × price, so
+// that a wrong row is named; the order's totals are reconciled in order.Check.
+func (p *parser) checkRowSum(po *pending, row int, l order.Line, sum decimal.Decimal) {
+	amount := l.Amount()
+	switch {
+	case p.sumPart == order.PartGross && !po.o.PricesIncludeVAT:
+		amount = amount.Mul(decimal.NewFromInt(100).Add(l.VATPercent)).Div(decimal.NewFromInt(100))
+	case p.sumPart == order.PartNet && po.o.PricesIncludeVAT:
+		amount = amount.Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(100).Add(l.VATPercent))
+	}
+	if amount.Round(2).Sub(sum).Abs().GreaterThan(decimal.New(1, -2)) {
+		fi := strings.Replace(amount.StringFixed(2), ".", ",", 1)
+		po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, row, "", p.h.name(p.sumCol),
+			fmt.Sprintf("Rivin summa %s ei vastaa määrää × hintaa (%s).", strings.Replace(sum.StringFixed(2), ".", ",", 1), fi),
+			fmt.Sprintf("The row total %s is not quantity × price (%s).", sum.StringFixed(2), amount.StringFixed(2))))
+	}
+}
+
+// unreadable notes a row the CSV reader could not read; the orders next to it
+// get a problem, since the row may have been one of their lines.
+func (p *parser) unreadable(row int, err error) {
+	p.bad = append(p.bad, badRow{row, err})
+	if p.last != nil {
+		p.attachBad(p.last)
+		p.bad = append(p.bad, badRow{row, err}) // also for the order after it
+	}
+}
+
+func (p *parser) attachBad(po *pending) {
+	for _, b := range p.bad {
+		fi, en := "Riviä ei voi lukea", "The row cannot be read"
+		var pe *csv.ParseError
+		if errors.As(b.err, &pe) {
+			switch {
+			case errors.Is(b.err, csv.ErrBareQuote):
+				fi += fmt.Sprintf(" (tiedoston rivi %d): lainausmerkki keskellä kenttää; koko kenttä pitää lainata", pe.Line)
+				en += fmt.Sprintf(" (file line %d): a quote inside an unquoted field", pe.Line)
+			case errors.Is(b.err, csv.ErrQuote):
+				fi += fmt.Sprintf(" (tiedoston rivi %d): lainausmerkki puuttuu tai on ylimääräinen; tiedoston loppua ei voi lukea", pe.Line)
+				en += fmt.Sprintf(" (file line %d): a missing or extra quote; the rest of the file cannot be read", pe.Line)
+			default:
+				fi += fmt.Sprintf(" (tiedoston rivi %d)", pe.Line)
+				en += fmt.Sprintf(" (file line %d): %v", pe.Line, pe.Err)
+			}
+		}
+		po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, b.row, "", "",
+			fi+". Tilauksesta voi puuttua rivejä.", en+". The order may lack lines."))
+	}
+	p.bad = p.bad[:0]
+}
+
+func (p *parser) finish() ([]order.Order, error) {
+	if len(p.bad) > 0 && p.last != nil {
+		p.bad = p.bad[:0] // already on the order before them
+	}
+	if len(p.orders) == 0 {
+		if len(p.bad) > 0 {
+			return nil, fmt.Errorf("%s: yhtään riviä ei voi lukea (no row can be read): %v", p.file, p.bad[0].err)
+		}
+		return nil, nil
+	}
+	out := make([]order.Order, 0, len(p.orders))
+	for _, po := range p.orders {
+		if p.sumCol != numColumns && !po.noSum {
+			st := &order.Totals{Given: p.sumPart}
+			setPart(p.sumPart, &st.Net, &st.Gross, po.total)
+			for _, l := range po.o.Lines {
+				k := l.VATPercent.String()
+				s, ok := po.sums[k]
+				if !ok {
+					continue
+				}
+				delete(po.sums, k)
+				g := order.VATTotal{VATPercent: l.VATPercent, Given: p.sumPart}
+				setPart(p.sumPart, &g.Net, &g.Gross, s)
+				st.ByVAT = append(st.ByVAT, g)
+			}
+			po.o.Stated = st
+		}
+		out = append(out, po.o)
+	}
+	return out, nil
+}
+
+func setPart(part order.Parts, net, gross *decimal.Decimal, v decimal.Decimal) {
+	if part == order.PartGross {
+		*gross = v
+	} else {
+		*net = v
+	}
+}
+
+// kindOf tells shipping, fee and discount rows from products by their code
+// or name (TOIMITUS, ALENNUS … as the sample layout writes them), and a
+// negative price as a discount.
+func kindOf(l order.Line) order.Kind {
+	for _, w := range []string{key(l.Code), key(l.Name)} {
+		switch w {
+		case "toimitus", "toimituskulut", "toimitusmaksu", "rahti", "postikulut", "postitus", "shipping", "delivery", "freight", "frakt", "leverans", "porto":
+			return order.KindShipping
+		case "alennus", "discount", "rabatt", "hyvitys":
+			return order.KindDiscount
+		case "laskutuslisä", "laskutusmaksu", "käsittelymaksu", "käsittelykulut", "fee", "invoicefee", "fakturaavgift", "avgift":
+			return order.KindFee
+		}
+	}
+	if l.UnitPrice.IsNegative() != l.Quantity.IsNegative() {
+		return order.KindDiscount
+	}
+	return order.KindProduct
+}
+
+// countryCode reads a country as a code or as its Finnish, Swedish or English name.
+func countryCode(s string) string {
+	switch key(s) {
+	case "":
+		return ""
+	case "suomi", "finland", "fin":
+		return "FI"
+	case "ahvenanmaa", "åland", "aland", "ala":
+		return "AX"
+	case "ruotsi", "sverige", "sweden", "swe":
+		return "SE"
+	case "norja", "norge", "norway":
+		return "NO"
+	case "tanska", "danmark", "denmark":
+		return "DK"
+	case "viro", "eesti", "estonia", "estland":
+		return "EE"
+	case "saksa", "deutschland", "germany", "tyskland":
+		return "DE"
+	}
+	return strings.ToUpper(strings.TrimSpace(s))
+}
