@@ -1,0 +1,252 @@
+// Package transfer moves orders along: the import of documents into the
+// history, and (later) the sending of ready orders to Procountor.
+package transfer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"orderbridge/internal/order"
+	"orderbridge/internal/store"
+)
+
+// Document is one file or mail attachment to import, as it arrived.
+type Document struct {
+	Name       string // file name as the user knows it
+	Data       []byte
+	Source     store.Source
+	Origin     string    // a path, or account/folder/uid; never a password
+	ReceivedAt time.Time // zero means now
+}
+
+// Importer commits documents and their orders to the history.
+type Importer struct {
+	store *store.Store
+}
+
+// NewImporter returns an Importer that writes to s.
+func NewImporter(s *store.Store) *Importer { return &Importer{store: s} }
+
+// Result says what an import did. Every order is counted exactly once.
+type Result struct {
+	Documents          int // documents handled (imported, duplicate or failed)
+	DuplicateDocuments int // of those, seen before byte for byte: nothing else was done
+	FailedDocuments    int // of those, could not be read at all
+
+	New            int // added and ready to send
+	NeedsAttention int // added, but with problems the user must fix first
+	Skipped        int // added as not to be invoiced (cancelled, refunded …), the reason kept
+	Duplicate      int // known already with the same content
+	Changed        int // known already with other content: both versions kept, or a warning when already sent
+
+	Problems []Problem
+}
+
+// Problem is something the user must look at, said so that they can find it.
+type Problem struct {
+	File        string `json:"file"`
+	OrderNumber string `json:"order_number,omitempty"`
+	Row         int    `json:"row,omitempty"`
+	Path        string `json:"path,omitempty"`
+	Field       string `json:"field,omitempty"`
+	Message     string `json:"message"`    // Finnish
+	MessageEN   string `json:"message_en"` // English
+}
+
+// Add adds r2's counts and problems to r.
+func (r *Result) Add(r2 Result) {
+	r.Documents += r2.Documents
+	r.DuplicateDocuments += r2.DuplicateDocuments
+	r.FailedDocuments += r2.FailedDocuments
+	r.New += r2.New
+	r.NeedsAttention += r2.NeedsAttention
+	r.Skipped += r2.Skipped
+	r.Duplicate += r2.Duplicate
+	r.Changed += r2.Changed
+	r.Problems = append(r.Problems, r2.Problems...)
+}
+
+func sha(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// Import commits doc and all its orders in one transaction: either the
+// document is recorded with every order, or nothing is. A document whose bytes
+// are already known is recorded as a duplicate and nothing else. An order whose
+// key (shop + order number) is known is never added twice: with the same
+// content it is a duplicate; with other content and not yet sent, it needs the
+// user's attention with both versions kept; already sent (or being sent), the
+// new version is kept aside and a warning names the invoice.
+func (im *Importer) Import(ctx context.Context, doc Document, orders []order.Order) (Result, error) {
+	res := Result{Documents: 1}
+	format := ""
+	if len(orders) > 0 {
+		format = orders[0].SourceFormat
+	}
+	err := im.store.Update(ctx, func(tx *store.Tx) error {
+		res = Result{Documents: 1} // a retried transaction starts over
+		rec := store.Document{Source: doc.Source, Origin: doc.Origin, Name: doc.Name, SHA256: sha(doc.Data),
+			Format: format, State: store.DocumentImported, ReceivedAt: doc.ReceivedAt}
+		if first, known, err := tx.DocumentBySHA(rec.SHA256); err != nil {
+			return err
+		} else if known {
+			rec.State, rec.DuplicateOf = store.DocumentDuplicate, first.ID
+			id, err := tx.AddDocument(rec)
+			if err != nil {
+				return err
+			}
+			res.DuplicateDocuments = 1
+			res.Duplicate = len(orders)
+			return tx.AddEvent(store.Event{Level: store.LevelInfo, DocumentID: id,
+				Text: fmt.Sprintf("%s was imported before (%s); nothing new in it", doc.Name, first.ReceivedAt.Local().Format("2006-01-02 15:04"))})
+		}
+		docID, err := tx.AddDocument(rec)
+		if err != nil {
+			return err
+		}
+		for _, o := range orders {
+			if err := im.importOrder(tx, docID, doc.Name, o, &res); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("transfer: import %s: %w", doc.Name, err)
+	}
+	return res, nil
+}
+
+func (im *Importer) importOrder(tx *store.Tx, docID int64, file string, o order.Order, res *Result) error {
+	if o.OrderNumber == "" {
+		// Without a number the order has no key, so it could not be kept from
+		// being invoiced twice; it stays visible as a problem of the document.
+		res.Problems = append(res.Problems, Problem{File: file, Row: o.Row, Path: o.Path, Field: "order_number",
+			Message:   "Tilaukselta puuttuu tilausnumero, joten sitä ei tuotu",
+			MessageEN: "The order has no order number, so it was not imported"})
+		return tx.AddEvent(store.Event{Level: store.LevelError, DocumentID: docID,
+			Text: fmt.Sprintf("%s: an order without an order number (%s) was not imported", file, where(o))})
+	}
+	known, ok, err := tx.OrderByKey(o.Shop, o.OrderNumber)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		state, reason := store.InitialState(o)
+		if _, err := tx.AddOrder(docID, o, state, reason); err != nil {
+			return err
+		}
+		switch state {
+		case store.StateSkipped:
+			res.Skipped++
+		case store.StateNeedsAttention:
+			res.NeedsAttention++
+			for _, p := range o.Problems {
+				res.Problems = append(res.Problems, problemOf(file, o, p))
+			}
+		default:
+			res.New++
+		}
+		return nil
+	}
+	hash, err := store.ContentHash(o)
+	if err != nil {
+		return err
+	}
+	if hash == known.ContentHash || hash == known.PendingHash {
+		res.Duplicate++
+		return nil
+	}
+	res.Changed++
+	if err := tx.SetPending(known.ID, docID, o); err != nil {
+		return err
+	}
+	switch known.State {
+	case store.StateSent:
+		res.Problems = append(res.Problems, Problem{File: file, OrderNumber: o.OrderNumber, Row: o.Row, Path: o.Path,
+			Message: fmt.Sprintf("Tilaus %s tuli uudelleen muuttuneena, mutta se on jo laskutettu laskulla %s. Muutos ei mene Procountoriin: korjaa lasku Procountorissa käsin.",
+				o.OrderNumber, known.InvoiceNumber),
+			MessageEN: fmt.Sprintf("Order %s arrived again with changes, but it was already invoiced as invoice %s. The change does not go to Procountor: correct the invoice in Procountor by hand.",
+				o.OrderNumber, known.InvoiceNumber)})
+		return tx.AddEvent(store.Event{Level: store.LevelWarning, OrderID: known.ID, DocumentID: docID,
+			Text: fmt.Sprintf("Order %s arrived again in %s with other content, but it was already sent as invoice %s (Procountor id %d); the changed version is kept for reference only",
+				o.OrderNumber, file, known.InvoiceNumber, known.InvoiceID)})
+	case store.StateSending:
+		// The send in flight decides; the user sees both versions afterwards.
+		res.Problems = append(res.Problems, changedProblem(file, o))
+		return tx.AddEvent(store.Event{Level: store.LevelWarning, OrderID: known.ID, DocumentID: docID,
+			Text: fmt.Sprintf("Order %s arrived again in %s with other content while it was being sent; both versions are kept", o.OrderNumber, file)})
+	}
+	if known.State != store.StateNeedsAttention {
+		if err := tx.Move(known.ID, known.State, store.StateNeedsAttention, "The order arrived again with other content; choose which version to invoice"); err != nil {
+			return err
+		}
+	}
+	res.Problems = append(res.Problems, changedProblem(file, o))
+	return tx.AddEvent(store.Event{Level: store.LevelWarning, OrderID: known.ID, DocumentID: docID,
+		Text: fmt.Sprintf("Order %s arrived again in %s with other content; both versions are kept for you to choose", o.OrderNumber, file)})
+}
+
+func changedProblem(file string, o order.Order) Problem {
+	return Problem{File: file, OrderNumber: o.OrderNumber, Row: o.Row, Path: o.Path,
+		Message:   fmt.Sprintf("Tilaus %s tuli uudelleen eri sisällöllä. Valitse, kumpi versio laskutetaan.", o.OrderNumber),
+		MessageEN: fmt.Sprintf("Order %s arrived again with other content. Choose which version to invoice.", o.OrderNumber)}
+}
+
+func problemOf(file string, o order.Order, p order.Problem) Problem {
+	if p.File != "" {
+		file = p.File
+	}
+	row, path := p.Row, p.Path
+	if row == 0 && path == "" {
+		row, path = o.Row, o.Path
+	}
+	return Problem{File: file, OrderNumber: o.OrderNumber, Row: row, Path: path, Field: p.Field, Message: p.Message, MessageEN: p.MessageEN}
+}
+
+func where(o order.Order) string {
+	switch {
+	case o.Row > 0:
+		return fmt.Sprintf("row %d", o.Row)
+	case o.Path != "":
+		return o.Path
+	}
+	return "position unknown"
+}
+
+// ImportFailed records a document that could not be read at all, with the
+// reason, so that it is listed and not lost. The same bytes failing again are
+// recorded as a duplicate.
+func (im *Importer) ImportFailed(ctx context.Context, doc Document, reason error) (Result, error) {
+	if reason == nil {
+		reason = errors.New("unknown reason")
+	}
+	res := Result{Documents: 1, FailedDocuments: 1}
+	err := im.store.Update(ctx, func(tx *store.Tx) error {
+		rec := store.Document{Source: doc.Source, Origin: doc.Origin, Name: doc.Name, SHA256: sha(doc.Data),
+			State: store.DocumentFailed, Problem: reason.Error(), ReceivedAt: doc.ReceivedAt}
+		if first, known, err := tx.DocumentBySHA(rec.SHA256); err != nil {
+			return err
+		} else if known {
+			rec.State, rec.DuplicateOf = store.DocumentDuplicate, first.ID
+		}
+		id, err := tx.AddDocument(rec)
+		if err != nil {
+			return err
+		}
+		return tx.AddEvent(store.Event{Level: store.LevelError, DocumentID: id,
+			Text: fmt.Sprintf("%s could not be read: %v", doc.Name, reason)})
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("transfer: import %s: %w", doc.Name, err)
+	}
+	res.Problems = []Problem{{File: doc.Name,
+		Message:   "Tiedostoa ei voitu lukea: " + reason.Error(),
+		MessageEN: "The file could not be read: " + reason.Error()}}
+	return res, nil
+}
