@@ -39,6 +39,8 @@ func parseNumber(s string) (decimal.Decimal, error) {
 		decimalMark = '.'
 	}
 	digits := 0
+	grouped, group := false, 0 // thousands groups must have three digits
+	groupOK := func() bool { return !grouped || group == 3 }
 	for i, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
@@ -48,31 +50,36 @@ func parseNumber(s string) (decimal.Decimal, error) {
 			b[n] = byte(r)
 			n++
 			digits++
+			group++
 		case r == '-' || r == '−':
 			if neg || (i != 0 && i+len(string(r)) != len(s)) {
 				return decimal.Zero, errNumber
 			}
 			neg = true
 		case r == '+' && i == 0:
-		case r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\u2009' || r == '\'':
-			// thousands separators
 		case r == ',' || r == '.':
 			if byte(r) == decimalMark && i == max(lastComma, lastDot) {
-				if sepAt >= 0 {
+				if sepAt >= 0 || !groupOK() {
 					return decimal.Zero, errNumber
 				}
 				sepAt = n
 				b[n] = '.'
 				n++
-			} else if digits == 0 {
+				grouped = false
+				continue
+			}
+			fallthrough
+		case r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\u2009' || r == '\'':
+			// a thousands separator
+			if digits == 0 || sepAt >= 0 || !groupOK() {
 				return decimal.Zero, errNumber
 			}
-			// else a thousands separator
+			grouped, group = true, 0
 		default:
 			return decimal.Zero, errNumber
 		}
 	}
-	if digits == 0 {
+	if digits == 0 || sepAt < 0 && !groupOK() {
 		return decimal.Zero, errNumber
 	}
 	d, err := decimal.NewFromString(string(b[:n]))
