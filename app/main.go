@@ -37,6 +37,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"config":  {"show or change settings: config show [--text], config set KEY VALUE", runConfig},
+		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
 		"version": {"print the version and build", runVersion},
 	}
 }
