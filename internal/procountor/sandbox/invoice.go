@@ -911,6 +911,12 @@ func (s *Server) markPaid(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inv := &si.Invoice
+	switch inv.Status {
+	case "NOT_SENT", "SENT", "APPROVED", "PARTLY_PAID":
+	default:
+		writeError(w, http.StatusForbidden, "status", fmt.Sprintf("Insufficient user rights or invalid invoice status: invoice %d is %s", id, inv.Status))
+		return
+	}
 	var p problems
 	if req.PaymentDate == "" {
 		p.blank("paymentDate")
@@ -943,12 +949,6 @@ func (s *Server) markPaid(w http.ResponseWriter, r *http.Request) {
 	if len(p.list) > 0 {
 		p.sort()
 		writeProblems(w, p.list)
-		return
-	}
-	switch inv.Status {
-	case "NOT_SENT", "SENT", "APPROVED", "PARTLY_PAID":
-	default:
-		writeError(w, http.StatusForbidden, "status", fmt.Sprintf("Insufficient user rights or invalid invoice status: invoice %d is %s", id, inv.Status))
 		return
 	}
 	before := *si
