@@ -246,7 +246,7 @@ func (im *Importer) ImportFailed(ctx context.Context, doc Document, reason error
 		return Result{}, fmt.Errorf("transfer: import %s: %w", doc.Name, err)
 	}
 	res.Problems = []Problem{{File: doc.Name,
-		Message:   "Tiedostoa ei voitu lukea: " + reason.Error(),
-		MessageEN: "The file could not be read: " + reason.Error()}}
+		Message:   "Tiedostoa ei tuotu: " + reason.Error(),
+		MessageEN: "The file was not imported: " + reason.Error()}}
 	return res, nil
 }

@@ -224,14 +224,14 @@ func TestFailedDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.FailedDocuments != 1 || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].MessageEN, "unknown file type") {
+	if res.FailedDocuments != 1 || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].MessageEN, "unknown file type") || !strings.Contains(res.Problems[0].Message, "unknown file type") {
 		t.Errorf("ImportFailed = %+v, want 1 failed document with its reason", res)
 	}
 	docs, err := f.s.Documents(f.ctx, store.DocumentFailed, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(docs) != 1 || docs[0].Name != "rikki.xlsx" || !strings.Contains(docs[0].Problem, "unknown file type") {
+	if len(docs) != 1 || docs[0].Name != "rikki.xlsx" || !strings.Contains(docs[0].Problem, "unknown file type") || !strings.Contains(res.Problems[0].Message, "unknown file type") {
 		t.Errorf("failed documents = %+v, want rikki.xlsx with its reason", docs)
 	}
 	if n := f.orderCount(); n != 0 {
