@@ -83,6 +83,8 @@
 //     insensitive substring) and identifier (exact) are read as raw UTF-8, an
 //     RFC 2047 encoded word or percent-encoded UTF-8; name or identifier as
 //     query parameters → 400. Partners and products list by id ascending.
+//   - searchTerm matches counterparty name and additionalInformation as
+//     case-insensitive substrings, and the invoice number as a whole.
 //   - GET /products refuses page (it pages with previousId and size only).
 //   - company.businessIdentifier.brnType is "YHD".
 //

@@ -284,8 +284,9 @@ func (f *invoiceFilter) matches(si *storedInvoice, createdEndIsDate, versionEndI
 		if inv.CounterParty != nil && inv.CounterParty.CounterPartyAddress != nil {
 			name = inv.CounterParty.CounterPartyAddress.Name
 		}
-		hay := strings.ToLower(name + "\x00" + strconv.Itoa(inv.InvoiceNumber) + "\x00" + inv.AdditionalInformation)
-		if !strings.Contains(hay, f.searchTerm) {
+		// Text fields match as substrings, the invoice number as a whole.
+		hay := strings.ToLower(name + "\x00" + inv.AdditionalInformation)
+		if !strings.Contains(hay, f.searchTerm) && strconv.Itoa(inv.InvoiceNumber) != f.searchTerm {
 			return false
 		}
 	}
