@@ -377,7 +377,8 @@ func (c *Client) SearchAllInvoices(ctx context.Context, s InvoiceSearch) ([]Invo
 
 // ApproveInvoice calls PUT /invoices/{id}/approve (UNFINISHED → NOT_SENT, or APPROVED for
 // NO_SENDING). A wrong status is ErrForbidden. Repeating it cannot approve twice, so it is retried
-// like a GET.
+// like a GET; but a retry whose first answer was lost meets an invoice that is already approved
+// and gets ErrForbidden, so on ErrForbidden read the invoice's status before calling it a failure.
 func (c *Client) ApproveInvoice(ctx context.Context, id int64) (InfoMessage, error) {
 	var out InfoMessage
 	body := struct {
@@ -399,6 +400,10 @@ func (c *Client) SendInvoice(ctx context.Context, id int64) (InfoMessage, error)
 }
 
 // MarkPaid calls PUT /invoices/{id}/paymentevents/markpaid (not allowed while UNFINISHED).
+//
+// UNSURE: it is retried like the other PUT actions. A retry whose first answer was lost is refused
+// (403) once the full amount is marked, but a partial amount could be recorded twice; pay in full
+// or read the invoice's payment state before marking again.
 func (c *Client) MarkPaid(ctx context.Context, id int64, p MarkPaid) (PaymentEvent, error) {
 	var out PaymentEvent
 	err := c.do(ctx, call{method: http.MethodPut, path: invoicePath(id, "/paymentevents/markpaid"), body: p, safe: true}, &out)
