@@ -11,8 +11,13 @@ import (
 )
 
 // maxAssignments bounds the search for a VAT split: k rates over n groups is
-// k^n assignments. 2^16 (16 lines with two rates) takes a few milliseconds.
-const maxAssignments = 1 << 16
+// k^n assignments. 2^16 (16 lines with two rates) takes a few milliseconds
+// in integer arithmetic; amounts too precise for it (more than eight
+// decimals) are searched in decimals, more slowly, so with a lower bound.
+const (
+	maxAssignments        = 1 << 16
+	maxDecimalAssignments = 1 << 12
+)
 
 var cent = decimal.New(1, -2)
 
@@ -169,10 +174,16 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 			base[i] = pinned[i] - 1
 		}
 	}
+	ev, fast := newIntEval(amounts, rates, o.PricesIncludeVAT)
+	if !fast && count(len(search)) > maxDecimalAssignments {
+		w.vatProblem(taxable, rates, "tilauksella on liian monta riviä kaikkien jakojen kokeilemiseen", "the order has too many lines to try every split", opts)
+		return
+	}
 	// Enumerate: digits[j] is the rate of search[j].
 	var exact, near [][]int
 	digits := make([]int, len(search))
 	sums := make([]decimal.Decimal, k)
+	isums := make([]int64, k)
 	assign := make([]int, len(taxable))
 	const keep = 256
 	for {
@@ -180,29 +191,41 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 		for j, i := range search {
 			assign[i] = digits[j]
 		}
-		for r := range sums {
-			sums[r] = decimal.Zero
-		}
 		complete := true
 		for _, i := range free {
 			if assign[i] < 0 {
 				complete = false
 				break
 			}
-			sums[assign[i]] = sums[assign[i]].Add(amounts[i])
 		}
 		if complete {
-			worst := decimal.Zero
-			for r, t := range rates {
-				d := rateVAT(sums[r], t.percent, o.PricesIncludeVAT).Sub(t.value).Abs()
-				if d.GreaterThan(worst) {
-					worst = d
+			var worst int64 // cents
+			if fast {
+				worst = ev.worst(assign, free, isums)
+			} else {
+				for r := range sums {
+					sums[r] = decimal.Zero
+				}
+				for _, i := range free {
+					sums[assign[i]] = sums[assign[i]].Add(amounts[i])
+				}
+				worst = 2
+				wd := decimal.Zero
+				for r, t := range rates {
+					if d := rateVAT(sums[r], t.percent, o.PricesIncludeVAT).Sub(t.value).Abs(); d.GreaterThan(wd) {
+						wd = d
+					}
+				}
+				if wd.IsZero() {
+					worst = 0
+				} else if wd.LessThanOrEqual(cent) {
+					worst = 1
 				}
 			}
 			switch {
-			case worst.IsZero() && len(exact) < keep:
+			case worst == 0 && len(exact) < keep:
 				exact = append(exact, append([]int(nil), assign...))
-			case worst.LessThanOrEqual(cent) && len(near) < keep:
+			case worst == 1 && len(near) < keep:
 				near = append(near, append([]int(nil), assign...))
 			}
 		}
@@ -288,4 +311,86 @@ func (w *orderer) vatProblem(taxable []group, rates []taxLine, whyFI, whyEN stri
 	w.problem(w.o.Row, rates[0].col,
 		fmt.Sprintf("Rivien ALV-kantoja (%s) ei voi päätellä: %s.", strings.Join(namesFI, ", "), whyFI),
 		fmt.Sprintf("The lines' VAT rates (%s) cannot be worked out: %s.", strings.Join(namesEN, ", "), whyEN))
+}
+
+// intEval checks an assignment in integer arithmetic: amounts in units of
+// 1e-8, rates in units of 1e-4 %, tax values in cents. It computes exactly
+// what rateVAT does.
+type intEval struct {
+	amounts   []int64 // per taxable group
+	p4        []int64 // per rate: percent × 10^4
+	values    []int64 // per rate: stated VAT in cents
+	inclusive bool
+}
+
+const (
+	amountScale = 8
+	rateScale   = 4
+	maxCents    = 1e11 // 10^9 euros: keeps cents × p4 within int64
+)
+
+// newIntEval is ok when every number fits the integer scales.
+func newIntEval(amounts []decimal.Decimal, rates []taxLine, inclusive bool) (*intEval, bool) {
+	e := &intEval{inclusive: inclusive}
+	limit := decimal.New(maxCents, -2) // in euros
+	total := decimal.Zero
+	for _, a := range amounts {
+		v := a.Shift(amountScale)
+		if !v.Equal(v.Truncate(0)) || a.Abs().GreaterThan(limit) {
+			return nil, false
+		}
+		total = total.Add(a.Abs())
+		e.amounts = append(e.amounts, v.IntPart())
+	}
+	if total.GreaterThan(limit) {
+		return nil, false
+	}
+	for _, r := range rates {
+		p := r.percent.Shift(rateScale)
+		v := r.value.Shift(2)
+		if !p.Equal(p.Truncate(0)) || !v.Equal(v.Truncate(0)) || r.percent.IsNegative() || r.percent.GreaterThan(hundred) ||
+			r.value.Abs().GreaterThan(limit) {
+			return nil, false
+		}
+		e.p4 = append(e.p4, p.IntPart())
+		e.values = append(e.values, v.IntPart())
+	}
+	return e, true
+}
+
+// divRound is a/b rounded half away from zero, b > 0.
+func divRound(a, b int64) int64 {
+	if a >= 0 {
+		return (a + b/2) / b
+	}
+	return -((-a + b/2) / b)
+}
+
+// worst is the largest difference in cents, capped at 2, between a rate's
+// computed VAT and its tax line.
+func (e *intEval) worst(assign, free []int, sums []int64) int64 {
+	for r := range sums {
+		sums[r] = 0
+	}
+	for _, i := range free {
+		sums[assign[i]] += e.amounts[i]
+	}
+	var worst int64
+	for r, sum := range sums {
+		cents := divRound(sum, 1_000_000) // 1e-8 → 1e-2
+		var vat int64
+		if e.inclusive {
+			vat = divRound(cents*e.p4[r], 100*10_000+e.p4[r])
+		} else {
+			vat = divRound(cents*e.p4[r], 100*10_000)
+		}
+		d := vat - e.values[r]
+		if d < 0 {
+			d = -d
+		}
+		if d > worst {
+			worst = min(d, 2)
+		}
+	}
+	return worst
 }
