@@ -1,0 +1,162 @@
+// Package format turns an order file into canonical orders: it detects the
+// file's format from its content and runs that format's parser, then checks
+// every order. Each format is a package of its own below this one.
+package format
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"orderbridge/internal/format/shopify"
+	"orderbridge/internal/format/table"
+	"orderbridge/internal/format/woocommerce"
+	"orderbridge/internal/order"
+)
+
+// MaxFileSize is the largest order file read: far above any real export,
+// small enough that no file can exhaust memory.
+const MaxFileSize = 50 << 20
+
+// Format names, as Order.SourceFormat has them.
+const (
+	ShopifyCSV      = "shopify-csv"
+	WooCommerceJSON = "woocommerce-json"
+	MyCashflowJSON  = "mycashflow-json"
+	TableCSV        = "table-csv"
+)
+
+var (
+	// ErrUnknownFormat is wrapped when Detect does not know a file's format.
+	ErrUnknownFormat = errors.New("unknown order file format")
+	// ErrTooLarge is wrapped when a file is over MaxFileSize.
+	ErrTooLarge = errors.New("file too large")
+)
+
+// Options are the settings a parser may need.
+type Options struct {
+	// VATByCode maps a product code to its VAT percent, from the settings:
+	// it decides Shopify orders whose lines could split between two rates in
+	// more than one way, and fills a table row's empty VAT cell.
+	VATByCode map[string]decimal.Decimal
+}
+
+// detector is one format: its name and its content test. Specific formats
+// come first; the generic table last, since a shop's CSV header also names
+// some columns the table knows.
+type detector struct {
+	name  string
+	sniff func([]byte) bool
+}
+
+func detectors() []detector {
+	return []detector{
+		{WooCommerceJSON, woocommerce.Sniff},
+		{ShopifyCSV, shopify.Sniff},
+		{TableCSV, table.Sniff},
+	}
+}
+
+// Detect names the format of data, a file called name, from its content
+// (header row, JSON shape), not from the name. It refuses, saying what it
+// saw, what it does not know.
+func Detect(name string, data []byte) (string, error) {
+	for _, d := range detectors() {
+		if d.sniff(data) {
+			return d.name, nil
+		}
+	}
+	return "", fmt.Errorf("%s: %s: %w", name, whatItIs(data), ErrUnknownFormat)
+}
+
+// whatItIs says, in both languages, what an unknown file looks like.
+func whatItIs(data []byte) string {
+	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
+	const known = "tunnetut muodot: Shopifyn tilausvienti (CSV), WooCommercen ja MyCashflow'n tilaus-JSON, tilaustaulukko (CSV) " +
+		"(known: Shopify order export CSV, WooCommerce and MyCashflow order JSON, an order table CSV)"
+	switch {
+	case len(t) == 0:
+		return "tiedosto on tyhjä (the file is empty)"
+	case bytes.HasPrefix(t, []byte("PK\x03\x04")):
+		return "tiedosto on Excel-työkirja tai ZIP; tallenna se CSV-muodossa (an Excel workbook or ZIP: save it as CSV)"
+	case bytes.HasPrefix(t, []byte("%PDF")):
+		return "tiedosto on PDF, josta tilauksia ei voi lukea (a PDF: orders cannot be read from it)"
+	case t[0] == '<':
+		return "XML-tiedostoa (esim. Finvoice) ei vielä tueta; " + known + " (XML such as Finvoice is not supported yet)"
+	case t[0] == '{' || t[0] == '[':
+		return "JSON-tiedoston rakenne on tuntematon; " + known + " (JSON of an unknown shape)"
+	}
+	line := t
+	if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	if len(line) > 80 {
+		line = line[:80]
+	}
+	return fmt.Sprintf("otsikkorivi %q ei kerro tilauksista; %s (the header row names no order columns)",
+		strings.ToValidUTF8(string(line), "?"), known)
+}
+
+// Parse detects data's format, parses it and runs order.Check on every
+// order. It fails only when the whole file is unusable, with a message that
+// names the file; bad orders are returned with their problems.
+func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(name, int64(len(data)))
+	}
+	f, err := Detect(name, data)
+	if err != nil {
+		return nil, err
+	}
+	var orders []order.Order
+	switch f {
+	case WooCommerceJSON:
+		orders, err = woocommerce.Parse(name, data, woocommerce.Options{})
+	case ShopifyCSV:
+		orders, err = shopify.Parse(name, data, shopify.Options{VATByCode: opts.VATByCode})
+	case TableCSV:
+		orders, err = table.Parse(name, data, table.Options{VATByCode: opts.VATByCode})
+	}
+	if err != nil {
+		if !strings.Contains(err.Error(), name) {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, err
+	}
+	for i := range orders {
+		orders[i].Check()
+	}
+	return orders, nil
+}
+
+// ParseFile reads the file at path, refusing one over MaxFileSize before
+// reading it, and parses it with Parse.
+func ParseFile(path string, opts Options) ([]order.Order, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: tiedostoa ei voi avata (cannot open the file): %w", path, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+		return nil, tooLarge(path, st.Size())
+	}
+	// The limit holds even for a file that grows while it is read.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: tiedostoa ei voi lukea (cannot read the file): %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path, int64(len(data)))
+	}
+	return Parse(path, data, opts)
+}
+
+func tooLarge(name string, size int64) error {
+	return fmt.Errorf("%s: tiedosto on %.1f Mt, yli %d Mt:n rajan (the file is %.1f MB, over the %d MB limit): %w",
+		name, float64(size)/(1<<20), MaxFileSize>>20, float64(size)/(1<<20), MaxFileSize>>20, ErrTooLarge)
+}
