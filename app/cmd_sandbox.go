@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"strings"
+
+	"orderbridge/internal/procountor/sandbox"
+)
+
+// runSandbox serves the Procountor sandbox until ctx ends (SIGINT/SIGTERM).
+// The first stdout line is one JSON object with its URL and demo credentials.
+func runSandbox(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
+	statePath := fs.String("state", "", "JSON `file` that keeps the sandbox's invoices and partners across restarts")
+	latency := fs.Duration("latency", 0, "added to every response, e.g. 50ms")
+	rateLimit := fs.Int("rate-limit", 0, "requests per second; above it the answer is 429 with Retry-After (0 = off)")
+	failRate := fs.Float64("fail-rate", 0, "share of API requests answered 503, 0…1")
+	drop := fs.Float64("drop-after-commit", 0, "share of POST /invoices that are saved and then get their connection dropped, 0…1")
+	seed := fs.Int64("seed", 0, "seed of the random faults (the same seed repeats the same faults)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: orderbridge sandbox [--addr 127.0.0.1:0] [--state FILE] [--latency D] [--rate-limit N] [--fail-rate F] [--drop-after-commit F] [--seed N]")
+		fmt.Fprintln(e.stderr, "Runs a local Procountor-compatible API with a demo company, until interrupted.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitSetup
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "orderbridge sandbox: unexpected argument %q\n", fs.Arg(0))
+		return exitSetup
+	}
+	if err := checkLoopback(*addr); err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
+		return exitSetup
+	}
+	srv, err := sandbox.New(sandbox.Options{
+		Latency: *latency, RateLimit: *rateLimit, FailRate: *failRate, DropAfterCommit: *drop,
+		StatePath: *statePath, Seed: *seed,
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
+		return exitSetup
+	}
+	url, err := srv.Start(*addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
+		return exitSetup
+	}
+	defer srv.Close()
+
+	c := srv.Credentials()
+	line, err := json.Marshal(struct {
+		URL          string `json:"url"`
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+		RedirectURI  string `json:"redirect_uri"`
+		APIKey       string `json:"api_key"`
+	}{url, c.ClientID, c.ClientSecret, c.RedirectURI, c.APIKey})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
+		return exitSetup
+	}
+	fmt.Fprintf(e.stdout, "%s\n", line)
+	fmt.Fprintf(e.stderr, "Procountor sandbox at %s (demo credentials on stdout); stop with Ctrl+C\n", url)
+	<-ctx.Done()
+	return exitOK
+}
+
+// checkLoopback refuses an address other than a loopback one: the sandbox's
+// credentials are printed and known, so it must not be reachable from outside.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q is not host:port: %v", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("--addr %q is not a loopback address; the sandbox has known credentials and only listens on 127.0.0.1, ::1 or localhost", addr)
+	}
+	return nil
+}
