@@ -14,7 +14,7 @@ import (
 
 // api is a test's view of a running sandbox: real HTTP over loopback.
 type api struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	base  string
 	token string
@@ -120,7 +120,7 @@ func (a *api) send(method, path string, body any, header http.Header) (*http.Res
 }
 
 // object decodes a JSON object answer, numbers as json.Number.
-func object(t *testing.T, b []byte) map[string]any {
+func object(t testing.TB, b []byte) map[string]any {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -132,7 +132,7 @@ func object(t *testing.T, b []byte) map[string]any {
 }
 
 // sample reads a copy of a reference sample as a generic JSON object.
-func sample(t *testing.T, name string) map[string]any {
+func sample(t testing.TB, name string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "samples", name))
 	if err != nil {
@@ -231,7 +231,7 @@ func merge(dst, src map[string]any) {
 }
 
 // errorFields decodes an ErrorMessages body into field → message.
-func errorFields(t *testing.T, b []byte) map[string]string {
+func errorFields(t testing.TB, b []byte) map[string]string {
 	t.Helper()
 	var em errorMessages
 	if err := json.Unmarshal(b, &em); err != nil {

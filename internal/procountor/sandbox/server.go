@@ -267,7 +267,7 @@ func (s *Server) saveLocked() error {
 	if s.statePath == "" {
 		return nil
 	}
-	b, err := json.MarshalIndent(s.st, "", " ")
+	b, err := json.Marshal(s.st)
 	if err != nil {
 		return fmt.Errorf("sandbox: encode state: %w", err)
 	}
