@@ -212,7 +212,7 @@ func scanForSecrets(t *testing.T, s *Store, files ...string) []string {
 					continue
 				}
 				for _, m := range tokenShape.FindAllString(text, -1) {
-					if LooksLikeToken(m) || strings.HasPrefix(m, "eyJ") {
+					if looksLikeToken(m) || strings.HasPrefix(m, "eyJ") {
 						found = append(found, fmt.Sprintf("%s.%s holds the token-shaped %q", table, cols[i], m))
 					}
 				}

@@ -24,8 +24,8 @@ var secretPatterns = []*regexp.Regexp{
 // the parts of a path or an address between '/', '.' and '@' do not.
 var tokenRun = regexp.MustCompile(`[A-Za-z0-9_\-]{20,}`)
 
-// LooksLikeToken reports whether s is shaped like a key or a token.
-func LooksLikeToken(s string) bool {
+// looksLikeToken reports whether s is shaped like a key or a token.
+func looksLikeToken(s string) bool {
 	var upper, lower, digit bool
 	for _, r := range s {
 		switch {
@@ -56,7 +56,7 @@ func Redact(s string) string {
 		})
 	}
 	return tokenRun.ReplaceAllStringFunc(s, func(m string) string {
-		if LooksLikeToken(m) {
+		if looksLikeToken(m) {
 			return "[redacted]"
 		}
 		return m

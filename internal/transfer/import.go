@@ -89,7 +89,7 @@ func (im *Importer) Import(ctx context.Context, doc Document, orders []order.Ord
 		format = orders[0].SourceFormat
 	}
 	err := im.store.Update(ctx, func(tx *store.Tx) error {
-		res = Result{Documents: 1} // a retried transaction starts over
+		res = Result{Documents: 1}
 		rec := store.Document{Source: doc.Source, Origin: doc.Origin, Name: doc.Name, SHA256: sha(doc.Data),
 			Format: format, State: store.DocumentImported, ReceivedAt: doc.ReceivedAt}
 		if first, known, err := tx.DocumentBySHA(rec.SHA256); err != nil {
