@@ -1,0 +1,158 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"orderbridge/internal/invoice"
+	"orderbridge/internal/procountor"
+	"orderbridge/internal/store"
+)
+
+// Reconciled counts what a reconciliation did with the orders left in
+// sending.
+type Reconciled struct {
+	Found      int // the invoice exists: now sent
+	Reset      int // surely not created: ready again
+	Unresolved int // the look-up failed: still sending, tried again next time
+}
+
+// Reconcile settles the orders a crash, a cancel or a lost answer left in
+// sending, before anything else is sent: each is looked up in Procountor by
+// its originalInvoiceNumber. Found → sent with that invoice; not found →
+// ready, to be created by the next batch; the look-up failing → left in
+// sending. Send calls it first; the app calls it at start-up too.
+//
+// Reconciliation never runs the after-create steps (approve, send, mark paid)
+// for a found invoice: whether they ran before the interruption is unknown,
+// so an invoice still UNFINISHED gets a warning for the user instead.
+func (e *Engine) Reconcile(ctx context.Context) (Reconciled, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.reconcile(ctx)
+}
+
+func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
+	var r Reconciled
+	st := e.opts.Store
+	left, err := st.Sending(ctx)
+	if err != nil {
+		return r, fmt.Errorf("transfer: reconcile: %w", err)
+	}
+	for i, o := range left {
+		if ctx.Err() != nil {
+			r.Unresolved += len(left) - i
+			return r, fmt.Errorf("transfer: reconcile: %w", ctx.Err())
+		}
+		oin := invoice.OriginalInvoiceNumber(o.Canonical, e.opts.Prefix)
+		found, err := e.lookup(ctx, oin)
+		if err != nil {
+			r.Unresolved++
+			if errors.Is(err, procountor.ErrUnauthorized) {
+				r.Unresolved += len(left) - i - 1
+				return r, fmt.Errorf("%w: %v", ErrKeyRejected, err)
+			}
+			_ = st.AddEvent(ctx, store.Event{Level: store.LevelWarning, OrderID: o.ID,
+				Text: "Could not check in Procountor whether this order's invoice was created; it stays in sending and is checked again next time: " + err.Error()})
+			continue
+		}
+		attemptID, err := e.openAttempt(ctx, o.ID)
+		if err != nil {
+			r.Unresolved++
+			continue
+		}
+		if len(found) > 0 {
+			inv := first(found)
+			err = st.Finish(ctx, store.Outcome{OrderID: o.ID, AttemptID: attemptID, To: store.StateSent,
+				Error: "the answer was lost; the invoice was found by its order number", InvoiceID: inv.ID,
+				InvoiceNumber: number(inv.InvoiceNumber), Channel: inv.InvoiceChannel, ChannelReason: "as in Procountor"})
+			if err != nil {
+				r.Unresolved++
+				continue
+			}
+			r.Found++
+			text := fmt.Sprintf("An interrupted send was checked: invoice %d (Procountor id %d, %s) exists for this order", inv.InvoiceNumber, inv.ID, inv.Status)
+			level := store.LevelInfo
+			if inv.Status == "UNFINISHED" {
+				level = store.LevelWarning
+				text += "; it is still unfinished in Procountor: approve or send it there if your settings ask for that"
+			}
+			_ = st.AddEvent(ctx, store.Event{Level: level, OrderID: o.ID, Text: text})
+			if len(found) > 1 {
+				_ = st.AddEvent(ctx, store.Event{Level: store.LevelWarning, OrderID: o.ID,
+					Text: fmt.Sprintf("Procountor has %d invoices for this order (%s); check them in Procountor", len(found), numbers(found))})
+			}
+			continue
+		}
+		// Not there: ready at once, the look-up has just said it is safe.
+		err = st.Finish(ctx, store.Outcome{OrderID: o.ID, AttemptID: attemptID, To: store.StateReady,
+			Error: "interrupted; the invoice was not created (checked)"})
+		if err != nil {
+			r.Unresolved++
+			continue
+		}
+		r.Reset++
+		_ = st.AddEvent(ctx, store.Event{Level: store.LevelInfo, OrderID: o.ID,
+			Text: "An interrupted send was checked: Procountor has no invoice for this order; it is ready to be sent again"})
+	}
+	return r, nil
+}
+
+// openAttempt is the create attempt a sending order's claim left in doubt.
+func (e *Engine) openAttempt(ctx context.Context, orderID int64) (int64, error) {
+	attempts, err := e.opts.Store.Attempts(ctx, orderID)
+	if err != nil {
+		return 0, err
+	}
+	for i := len(attempts) - 1; i >= 0; i-- {
+		if a := attempts[i]; a.Action == store.ActionCreate && a.Outcome == store.AttemptInDoubt {
+			return a.ID, nil
+		}
+	}
+	// Not expected (a claim always records one); record one so that the
+	// outcome has somewhere to go.
+	a, err := e.opts.Store.AddAttempt(ctx, store.Attempt{OrderID: orderID, Action: store.ActionCreate})
+	return a.ID, err
+}
+
+// lookup finds the sales invoices with an originalInvoiceNumber, trying a few
+// times with growing waits (the client retries each call on its own too).
+// A nil error with no invoices means Procountor surely has none. Only an exact
+// match counts, and invalidated invoices do not (see counts).
+func (e *Engine) lookup(ctx context.Context, oin string) ([]procountor.InvoiceBasicInfo, error) {
+	if oin == "" {
+		return nil, errors.New("the order has no originalInvoiceNumber to look it up by")
+	}
+	wait := e.opts.LookupWait
+	var err error
+	for try := range e.opts.LookupTries {
+		if try > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			case <-t.C:
+			}
+			wait *= 2
+		}
+		var all []procountor.InvoiceBasicInfo
+		all, err = e.opts.Client.SearchAllInvoices(ctx, procountor.InvoiceSearch{
+			Types: []string{"SALES_INVOICE"}, OriginalInvoiceNumber: oin})
+		if err == nil {
+			var out []procountor.InvoiceBasicInfo
+			for _, inv := range all {
+				if inv.OriginalInvoiceNumber == oin && counts(inv) {
+					out = append(out, inv)
+				}
+			}
+			return out, nil
+		}
+		if errors.Is(err, procountor.ErrUnauthorized) || ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, fmt.Errorf("look up invoice %q: %w", oin, err)
+}
