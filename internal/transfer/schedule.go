@@ -1,0 +1,95 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Scheduler is auto mode: every Interval, or at once when poked, it imports
+// from the configured sources and then, when the user has switched automatic
+// sending on, sends what is ready. The app starts it; nothing is sent unless
+// AutoSend says so (settings' transfer.auto_send, off by default).
+type Scheduler struct {
+	opts SchedulerOptions
+	poke chan struct{}
+}
+
+// SchedulerOptions configure a Scheduler. Import and Send are required.
+type SchedulerOptions struct {
+	// Interval between runs; 0 means only when poked.
+	Interval time.Duration
+	// Import reads the configured sources (folder, mailbox) into the history.
+	Import func(ctx context.Context) (Result, error)
+	// AutoSend is read before every run, so that switching it off takes
+	// effect at once; nil means never send.
+	AutoSend func() bool
+	// Send runs one batch, e.g. Engine.Send with the UI's progress.
+	Send func(ctx context.Context) (Summary, error)
+	// Report gets every run's outcome; nil means none.
+	Report func(Run)
+}
+
+// Run is what one scheduled run did.
+type Run struct {
+	At        time.Time
+	Imported  Result
+	ImportErr error
+	Sent      *Summary // nil when sending was off
+	SendErr   error
+}
+
+// NewScheduler checks opts.
+func NewScheduler(opts SchedulerOptions) (*Scheduler, error) {
+	if opts.Import == nil || opts.Send == nil {
+		return nil, errors.New("transfer: the scheduler needs an import and a send")
+	}
+	if opts.Interval < 0 {
+		return nil, errors.New("transfer: the scheduler's interval must not be negative")
+	}
+	return &Scheduler{opts: opts, poke: make(chan struct{}, 1)}, nil
+}
+
+// Poke asks for a run as soon as the current one (if any) ends. Pokes that
+// come while one is waiting are merged.
+func (s *Scheduler) Poke() {
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run runs until ctx ends, then returns ctx's error. The first run is at once.
+func (s *Scheduler) Run(ctx context.Context) error {
+	var tick <-chan time.Time
+	if s.opts.Interval > 0 {
+		t := time.NewTicker(s.opts.Interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		s.once(ctx)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick:
+		case <-s.poke:
+		}
+	}
+}
+
+func (s *Scheduler) once(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	r := Run{At: time.Now()}
+	r.Imported, r.ImportErr = s.opts.Import(ctx)
+	// A failed import does not hold back what is already ready.
+	if s.opts.AutoSend != nil && s.opts.AutoSend() && ctx.Err() == nil {
+		sum, err := s.opts.Send(ctx)
+		r.Sent, r.SendErr = &sum, err
+	}
+	if s.opts.Report != nil {
+		s.opts.Report(r)
+	}
+}
