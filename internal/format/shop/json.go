@@ -42,7 +42,7 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	case b[0] == '{' || b[0] == '[' || b[0] == 't' || b[0] == 'f':
 		n.Bad = truncate(string(b), 40)
 	default:
-		d, err := decimal.NewFromString(string(b))
+		d, err := Amount(string(b))
 		if err != nil {
 			n.Bad = truncate(string(b), 40)
 			return nil

@@ -6,6 +6,8 @@
 package shop
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -204,6 +206,27 @@ func UnitPrice(total, qty decimal.Decimal) (price decimal.Decimal, ok bool) {
 	return p, p.Mul(qty).Equal(total)
 }
 
+// ErrNotAmount is returned for a text that is not a sensible amount.
+var ErrNotAmount = errors.New("not an amount")
+
+// Limits on what an amount may be, so that no input (such as "1e999999999")
+// makes the exact arithmetic that follows use unbounded time or memory.
+const (
+	maxAmountText = 64
+	maxDecimals   = 20
+)
+
+var maxAmount = decimal.New(1, 15)
+
+// Sensible checks an amount against the limits: at most 20 decimals and
+// less than 10^15 in size.
+func Sensible(d decimal.Decimal) error {
+	if d.Exponent() < -maxDecimals || d.Abs().GreaterThanOrEqual(maxAmount) {
+		return fmt.Errorf("%w: %s is out of range", ErrNotAmount, d.String())
+	}
+	return nil
+}
+
 // Amount reads a money or quantity text exactly: "12.40", "12,40", "-3",
 // " 1 170,00 ". An empty text is zero and not an error.
 func Amount(s string) (decimal.Decimal, error) {
@@ -211,13 +234,26 @@ func Amount(s string) (decimal.Decimal, error) {
 	if s == "" {
 		return decimal.Decimal{}, nil
 	}
+	if len(s) > maxAmountText {
+		return decimal.Decimal{}, fmt.Errorf("%w: too long", ErrNotAmount)
+	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 && len(s)-i > 4 { // exponents past e±99 are never amounts
+		return decimal.Decimal{}, fmt.Errorf("%w: %q", ErrNotAmount, s)
+	}
 	if strings.ContainsAny(s, " \u00a0\u202f") {
 		s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
 	}
 	if strings.Contains(s, ",") && !strings.Contains(s, ".") {
 		s = strings.Replace(s, ",", ".", 1)
 	}
-	return decimal.NewFromString(s)
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%w: %q", ErrNotAmount, s)
+	}
+	if err := Sensible(d); err != nil {
+		return decimal.Decimal{}, err
+	}
+	return d, nil
 }
 
 // FI writes an amount the Finnish way, 12,40.
