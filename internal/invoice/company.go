@@ -4,23 +4,114 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"orderbridge/internal/procountor"
 )
 
-// ErrNoBankAccount is returned by LoadCompany when the company has no active
-// bank account to put on invoices.
-var ErrNoBankAccount = errors.New("invoice: the company has no active bank account for invoices")
+// Company is what the builder needs from Procountor once per batch.
+type Company struct {
+	BankAccount string            // the default invoice IBAN, without spaces
+	VATPercents []decimal.Decimal // sales VAT percentages in use
+	VATStatuses []int             // sales VAT statuses in use
+	Country     string            // the company's country, e.g. FINLAND
+	Currency    string            // the company's currency, e.g. EUR
+	// Placeholder is true for OfflineCompany: the bank account and rates are
+	// stand-ins, and every Result says so in a warning.
+	Placeholder bool
+}
+
+// ErrNoBankAccount is wrapped by LoadCompany when the company has no active
+// bank account marked as the default for invoices.
+var ErrNoBankAccount = errors.New("the company has no default bank account for invoices")
+
+// ErrNoSalesVAT is wrapped by LoadCompany when the company has no sales VAT
+// rates or statuses in use.
+var ErrNoSalesVAT = errors.New("the company has no sales VAT rates in use")
+
+// CompanyReader is the part of the Procountor client LoadCompany reads;
+// *procountor.Client is one.
+type CompanyReader interface {
+	Company(ctx context.Context) (procountor.Company, error)
+	DefaultVATs(ctx context.Context) (procountor.VATInformation, error)
+	BankAccounts(ctx context.Context) (procountor.BankAccounts, error)
+}
 
 // LoadCompany reads the company's default invoice bank account, its sales VAT
 // percentages and statuses (GET /company, /vats/default, /bankaccounts).
-func LoadCompany(ctx context.Context, c *procountor.Client) (Company, error) {
-	return Company{}, fmt.Errorf("invoice: load company: not written yet")
+//
+// The account must be ACTIVE and marked defaultForInvoice: whether Procountor
+// falls back to a default when paymentInfo.bankAccount is left out is UNSURE,
+// so we never guess one; with none marked the error lists the accounts.
+func LoadCompany(ctx context.Context, c CompanyReader) (Company, error) {
+	co, err := c.Company(ctx)
+	if err != nil {
+		return Company{}, fmt.Errorf("invoice: read the company: %w", err)
+	}
+	vats, err := c.DefaultVATs(ctx)
+	if err != nil {
+		return Company{}, fmt.Errorf("invoice: read the company's VAT rates: %w", err)
+	}
+	accts, err := c.BankAccounts(ctx)
+	if err != nil {
+		return Company{}, fmt.Errorf("invoice: read the company's bank accounts: %w", err)
+	}
+	out := Company{Country: co.Country, Currency: co.CompanyCurrency}
+	if out.Country == "" {
+		out.Country = "FINLAND"
+	}
+	if out.Currency == "" {
+		out.Currency = "EUR"
+	}
+	for _, p := range vats.SalesVATPercents() {
+		out.VATPercents = append(out.VATPercents, p.Decimal)
+	}
+	for _, s := range vats.VATStatuses {
+		if s.Sales {
+			out.VATStatuses = append(out.VATStatuses, s.VATStatus)
+		}
+	}
+	if len(out.VATPercents) == 0 || len(out.VATStatuses) == 0 {
+		return Company{}, fmt.Errorf("invoice: %w (GET /vats/default lists %d rates and %d statuses for sales)", ErrNoSalesVAT, len(out.VATPercents), len(out.VATStatuses))
+	}
+	var active []string
+	for _, a := range accts.Results {
+		if a.Status != "" && a.Status != "ACTIVE" {
+			continue
+		}
+		iban := strings.ReplaceAll(a.IBAN, " ", "")
+		if iban == "" {
+			continue
+		}
+		if a.DefaultForInvoice {
+			out.BankAccount = iban
+			return out, nil
+		}
+		active = append(active, iban)
+	}
+	if len(active) == 0 {
+		return Company{}, fmt.Errorf("invoice: %w: there is no active bank account; add one in Procountor", ErrNoBankAccount)
+	}
+	return Company{}, fmt.Errorf("invoice: %w: mark one of the active accounts (%s) as the default for invoices in Procountor", ErrNoBankAccount, strings.Join(active, ", "))
 }
 
+// OfflineIBAN is the bank account of OfflineCompany: the example account of
+// Procountor's documentation (and of the sandbox), never a real customer's.
+const OfflineIBAN = "FI2799999900031563"
+
 // OfflineCompany is a stand-in Company for building without Procountor
-// (preview --offline): a placeholder bank account, the Finnish VAT rates and
-// the statuses 1, 3, 5 and 12. Results built with it carry a warning.
+// (preview --offline): OfflineIBAN, every Finnish VAT rate of recent years
+// (25.5, 24, 14, 13.5, 10, 0) and the statuses 1, 3, 5 and 12. Results built
+// with it carry a warning that says so.
 func OfflineCompany() Company {
-	return Company{Placeholder: true}
+	var rates []decimal.Decimal
+	for _, s := range []string{"25.5", "24", "14", "13.5", "10", "0"} {
+		rates = append(rates, decimal.RequireFromString(s))
+	}
+	return Company{
+		BankAccount: OfflineIBAN, VATPercents: rates, VATStatuses: []int{1, 3, 5, 12},
+		Country: "FINLAND", Currency: "EUR", Placeholder: true,
+	}
 }
