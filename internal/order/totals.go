@@ -24,23 +24,28 @@ func (l Line) Amount() decimal.Decimal {
 // The order totals are the sums over the rates. Rounding is half away from
 // zero. ByVAT is ordered by rate, highest first.
 func (o *Order) ComputeTotals() Totals {
-	sums := map[string]decimal.Decimal{}
-	rates := map[string]decimal.Decimal{}
-	var keys []decimal.Decimal
+	// Orders have a few rates at most: a slice beats a map keyed by strings.
+	type group struct{ rate, sum decimal.Decimal }
+	var groups []group
 	for _, l := range o.Lines {
-		k := l.VATPercent.String()
-		if _, ok := rates[k]; !ok {
-			rates[k] = l.VATPercent
-			keys = append(keys, l.VATPercent)
+		i := 0
+		for i < len(groups) && !groups[i].rate.Equal(l.VATPercent) {
+			i++
 		}
-		sums[k] = sums[k].Add(l.Amount())
+		if i == len(groups) {
+			groups = append(groups, group{rate: l.VATPercent})
+		}
+		groups[i].sum = groups[i].sum.Add(l.Amount())
 	}
-	sortDesc(keys)
-	t := Totals{}
-	for _, p := range keys {
-		sum := sums[p.String()]
-		var g VATTotal
-		g.VATPercent = p
+	for i := 1; i < len(groups); i++ { // highest rate first
+		for j := i; j > 0 && groups[j].rate.GreaterThan(groups[j-1].rate); j-- {
+			groups[j], groups[j-1] = groups[j-1], groups[j]
+		}
+	}
+	t := Totals{ByVAT: make([]VATTotal, 0, len(groups))}
+	for _, gr := range groups {
+		p, sum := gr.rate, gr.sum
+		g := VATTotal{VATPercent: p}
 		if o.PricesIncludeVAT {
 			g.Gross = sum.Round(2)
 			g.VAT = g.Gross.Mul(p).Div(hundred.Add(p)).Round(2)

@@ -13,32 +13,30 @@ type vatPeriod struct {
 // (foodstuffs, restaurants) became 13.5 % on 2026-01-01; we treat 14 % as
 // invalid from that day for every group, the stricter reading of a change
 // whose scope the reference leaves open.
-func finnishVAT() []vatPeriod {
-	p := decimal.RequireFromString
-	return []vatPeriod{
-		{Percent: p("24"), Until: Date{2024, 8, 31}},
-		{Percent: p("25.5"), From: Date{2024, 9, 1}},
-		{Percent: p("14"), Until: Date{2025, 12, 31}},
-		{Percent: p("13.5"), From: Date{2026, 1, 1}},
-		{Percent: p("10")},
-		{Percent: p("0")},
-	}
+// It is read-only after initialisation.
+var finnishVAT = []vatPeriod{
+	{Percent: decimal.RequireFromString("24"), Until: Date{2024, 8, 31}},
+	{Percent: decimal.RequireFromString("25.5"), From: Date{2024, 9, 1}},
+	{Percent: decimal.RequireFromString("14"), Until: Date{2025, 12, 31}},
+	{Percent: decimal.RequireFromString("13.5"), From: Date{2026, 1, 1}},
+	{Percent: decimal.RequireFromString("10")},
+	{Percent: decimal.RequireFromString("0")},
 }
 
 // VATRateValid reports whether p % was a Finnish VAT rate on the given day.
 // With a zero day it accepts any rate the table has ever had.
 func VATRateValid(p decimal.Decimal, on Date) bool {
-	for _, v := range finnishVAT() {
+	for _, v := range finnishVAT {
 		if !v.Percent.Equal(p) {
 			continue
 		}
 		if on.IsZero() {
 			return true
 		}
-		if !v.From.IsZero() && on.Before(v.From) {
+		if !v.From.IsZero() && dayNumber(on) < dayNumber(v.From) {
 			continue
 		}
-		if !v.Until.IsZero() && v.Until.Before(on) {
+		if !v.Until.IsZero() && dayNumber(v.Until) < dayNumber(on) {
 			continue
 		}
 		return true
@@ -49,7 +47,7 @@ func VATRateValid(p decimal.Decimal, on Date) bool {
 // VATRates lists the Finnish rates valid on the given day, highest first.
 func VATRates(on Date) []decimal.Decimal {
 	var out []decimal.Decimal
-	for _, v := range finnishVAT() {
+	for _, v := range finnishVAT {
 		if VATRateValid(v.Percent, on) { // each rate is in the table once
 			out = append(out, v.Percent)
 		}
@@ -65,3 +63,6 @@ func sortDesc(ds []decimal.Decimal) {
 		}
 	}
 }
+
+// dayNumber orders dates without building a time.Time.
+func dayNumber(d Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }

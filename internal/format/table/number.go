@@ -82,7 +82,7 @@ func parseNumber(s string) (decimal.Decimal, error) {
 	if digits == 0 || sepAt < 0 && !groupOK() {
 		return decimal.Zero, errNumber
 	}
-	d, err := decimal.NewFromString(string(b[:n]))
+	d, err := toDecimal(b[:n])
 	if err != nil {
 		return decimal.Zero, errNumber
 	}
@@ -109,4 +109,28 @@ func parseDate(s string) (order.Date, error) {
 		}
 	}
 	return order.Date{}, errors.New("not a date")
+}
+
+// toDecimal reads digits with at most one '.'; up to 18 digits it needs no
+// string and no parsing by the decimal package.
+func toDecimal(b []byte) (decimal.Decimal, error) {
+	if len(b) > 18 { // 18 digits always fit an int64
+		return decimal.NewFromString(string(b))
+	}
+	var v int64
+	exp := int32(0)
+	for _, c := range b {
+		if c == '.' {
+			exp = 1 // start counting decimals
+			continue
+		}
+		v = v*10 + int64(c-'0')
+		if exp > 0 {
+			exp++
+		}
+	}
+	if exp > 0 {
+		exp = -(exp - 1)
+	}
+	return decimal.New(v, exp), nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -31,7 +33,7 @@ type parser struct {
 type pending struct {
 	o     order.Order
 	first [len(sameCols)]string
-	sums  map[string]decimal.Decimal // row sums per VAT rate
+	sums  []order.VATTotal // row sums per VAT rate, in the order met
 	total decimal.Decimal
 	noSum bool // some row had no row sum: nothing to reconcile
 }
@@ -127,7 +129,7 @@ func (p *parser) newOrder(row int, num string, rec []string) *pending {
 	if cur == "" {
 		cur = "EUR"
 	}
-	po := &pending{sums: map[string]decimal.Decimal{}}
+	po := &pending{}
 	o := &po.o
 	*o = order.Order{
 		SourceFormat: Format, Source: p.file, OrderNumber: num, Currency: cur,
@@ -249,8 +251,14 @@ func (p *parser) line(po *pending, row int, rec []string) {
 		po.noSum = true
 		return
 	}
-	k := vat.String()
-	po.sums[k] = po.sums[k].Add(sum)
+	i := 0
+	for i < len(po.sums) && !po.sums[i].VATPercent.Equal(vat) {
+		i++
+	}
+	if i == len(po.sums) {
+		po.sums = append(po.sums, order.VATTotal{VATPercent: vat, Given: p.sumPart})
+	}
+	setPart(p.sumPart, &po.sums[i].Net, &po.sums[i].Gross, sum, true)
 	po.total = po.total.Add(sum)
 	p.checkRowSum(po, row, l, sum)
 }
@@ -319,19 +327,8 @@ func (p *parser) finish() ([]order.Order, error) {
 	out := make([]order.Order, 0, len(p.orders))
 	for _, po := range p.orders {
 		if p.sumCol != numColumns && !po.noSum {
-			st := &order.Totals{Given: p.sumPart}
-			setPart(p.sumPart, &st.Net, &st.Gross, po.total)
-			for _, l := range po.o.Lines {
-				k := l.VATPercent.String()
-				s, ok := po.sums[k]
-				if !ok {
-					continue
-				}
-				delete(po.sums, k)
-				g := order.VATTotal{VATPercent: l.VATPercent, Given: p.sumPart}
-				setPart(p.sumPart, &g.Net, &g.Gross, s)
-				st.ByVAT = append(st.ByVAT, g)
-			}
+			st := &order.Totals{Given: p.sumPart, ByVAT: po.sums}
+			setPart(p.sumPart, &st.Net, &st.Gross, po.total, false)
 			po.o.Stated = st
 		}
 		out = append(out, po.o)
@@ -339,32 +336,71 @@ func (p *parser) finish() ([]order.Order, error) {
 	return out, nil
 }
 
-func setPart(part order.Parts, net, gross *decimal.Decimal, v decimal.Decimal) {
+// setPart sets (or with add, adds to) the net or the gross, as part says.
+func setPart(part order.Parts, net, gross *decimal.Decimal, v decimal.Decimal, add bool) {
+	dst := net
 	if part == order.PartGross {
-		*gross = v
-	} else {
-		*net = v
+		dst = gross
 	}
+	if add {
+		v = dst.Add(v)
+	}
+	*dst = v
 }
 
 // kindOf tells shipping, fee and discount rows from products by their code
 // or name (TOIMITUS, ALENNUS … as the sample layout writes them), and a
 // negative price as a discount.
 func kindOf(l order.Line) order.Kind {
-	for _, w := range []string{key(l.Code), key(l.Name)} {
-		switch w {
-		case "toimitus", "toimituskulut", "toimitusmaksu", "rahti", "postikulut", "postitus", "shipping", "delivery", "freight", "frakt", "leverans", "porto":
-			return order.KindShipping
-		case "alennus", "discount", "rabatt", "hyvitys":
-			return order.KindDiscount
-		case "laskutuslisä", "laskutusmaksu", "käsittelymaksu", "käsittelykulut", "fee", "invoicefee", "fakturaavgift", "avgift":
-			return order.KindFee
+	var buf [32]byte
+	for _, s := range [2]string{l.Code, l.Name} {
+		if k, ok := kindWords[string(keyBytes(buf[:0], s))]; ok {
+			return k
 		}
 	}
 	if l.UnitPrice.IsNegative() != l.Quantity.IsNegative() {
 		return order.KindDiscount
 	}
 	return order.KindProduct
+}
+
+// kindWords are the codes and names of rows that are not products, folded
+// by key. Read-only.
+var kindWords = func() map[string]order.Kind {
+	m := map[string]order.Kind{}
+	for k, ws := range map[order.Kind][]string{
+		order.KindShipping: {"toimitus", "toimituskulut", "toimitusmaksu", "rahti", "postikulut", "postitus", "shipping", "delivery", "freight", "frakt", "leverans", "porto"},
+		order.KindDiscount: {"alennus", "discount", "rabatt", "hyvitys"},
+		order.KindFee:      {"laskutuslisä", "laskutusmaksu", "käsittelymaksu", "käsittelykulut", "fee", "invoicefee", "fakturaavgift", "avgift"},
+	} {
+		for _, w := range ws {
+			m[key(w)] = k
+		}
+	}
+	return m
+}()
+
+// keyBytes is key into buf, without allocating for short texts; a text
+// longer than buf is no kind word anyway.
+func keyBytes(buf []byte, s string) []byte {
+	if len(s) > cap(buf) {
+		return nil
+	}
+	for _, r := range s {
+		r = unicode.ToLower(r)
+		switch r {
+		case 'á', 'à', 'â':
+			r = 'a'
+		case 'é', 'è', 'ê':
+			r = 'e'
+		case 'ü':
+			r = 'u'
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			buf = utf8.AppendRune(buf, r)
+		}
+	}
+	return buf
 }
 
 // countryCode reads a country as a code or as its Finnish, Swedish or English name.

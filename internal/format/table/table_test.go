@@ -40,6 +40,8 @@ func TestParseNumber(t *testing.T) {
 		{"1 17,00", "", false},
 		{"1.2.3", "", false},
 		{"12 345 678,5", "12345678.5", true},
+		{"123456789012345678,25", "123456789012345678.25", true},
+		{"0,001", "0.001", true},
 		{"--5", "", false},
 		{"5-5", "", false},
 		{",", "", false},
@@ -358,6 +360,28 @@ func TestSniff(t *testing.T) {
 	for _, tt := range tests {
 		if got := Sniff([]byte(tt.data)); got != tt.want {
 			t.Errorf("Sniff(%s) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	tests := []struct {
+		code, name, price string
+		want              order.Kind
+	}{
+		{"TOIMITUS", "Matkahuolto", "9.90", order.KindShipping},
+		{"", "Toimituskulut", "5", order.KindShipping},
+		{"FRAKT", "DHL", "45", order.KindShipping},
+		{"ALENNUS", "Koodi", "-5", order.KindDiscount},
+		{"X", "Lahjakortti", "-10", order.KindDiscount},
+		{"LASKUTUSLISÄ", "Laskutuslisä", "4", order.KindFee},
+		{"KAHVI", "Luomukahvi", "12.90", order.KindProduct},
+		{"TOIMITUS-OPAS", "Kirja toimituksesta", "20", order.KindProduct},
+	}
+	for _, tt := range tests {
+		l := order.Line{Code: tt.code, Name: tt.name, Quantity: decimal.NewFromInt(1), UnitPrice: decimal.RequireFromString(tt.price)}
+		if got := kindOf(l); got != tt.want {
+			t.Errorf("kindOf(%q, %q, %s) = %s, want %s", tt.code, tt.name, tt.price, got, tt.want)
 		}
 	}
 }
