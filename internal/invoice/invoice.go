@@ -74,12 +74,12 @@ const (
 //     objects (the current ones with the changes made), so it is right
 //     whether Procountor merges or replaces those objects (UNSURE).
 type PartnerChange struct {
-	Create  bool
-	Partner procountor.BusinessPartner // Create: the new partner
-	ID      int64                      // update: the partner to change
-	Version string                     // update: its version (optimistic locking)
-	Patch   procountor.PartnerPatch    // update: the changed objects
-	Changed []string                   // update: which fields changed ("address", "email", "einvoice_address", "einvoice_operator")
+	Create  bool                       `json:"create"`
+	Partner procountor.BusinessPartner `json:"partner,omitzero"`  // Create: the new partner
+	ID      int64                      `json:"id,omitempty"`      // update: the partner to change
+	Version string                     `json:"version,omitempty"` // update: its version (optimistic locking)
+	Patch   procountor.PartnerPatch    `json:"patch,omitzero"`    // update: the changed objects
+	Changed []string                   `json:"changed,omitempty"` // update: which fields changed ("address", "email", "einvoice_address", "einvoice_operator")
 }
 
 // AfterKind is one step after POST /invoices.
@@ -94,8 +94,8 @@ const (
 
 // AfterAction is one step after POST /invoices; MarkPaid is set for AfterMarkPaid.
 type AfterAction struct {
-	Kind     AfterKind
-	MarkPaid *procountor.MarkPaid
+	Kind     AfterKind            `json:"kind"`
+	MarkPaid *procountor.MarkPaid `json:"markpaid,omitempty"`
 }
 
 // Result is what Build makes of one order.

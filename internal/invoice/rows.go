@@ -206,17 +206,14 @@ func (j *job) vat() {
 	case aland && allZero:
 		status = vatOutsideEU
 		j.legal(lang, "ALV 0 %, myynti Ahvenanmaalle, EU:n arvonlisäveroalueen ulkopuolelle (AVL 70 §)",
-			"Moms 0 %, försäljning till Åland, utanför EU:s mervärdesskatteområde (AVL 70 §)",
 			"VAT 0 %, sale to the Åland Islands, outside the EU VAT area")
 	case !eu && allZero:
 		status = vatOutsideEU
 		j.legal(lang, "ALV 0 %, vienti EU:n ulkopuolelle (AVL 70 §)",
-			"Moms 0 %, export utanför EU (AVL 70 §)",
 			"VAT 0 %, export outside the EU")
 	case eu && !finland && allZero && o.Billing.VATID != "":
 		status = vatEUGoods
 		j.legal(lang, "ALV 0 %, yhteisömyynti (AVL 72 a §)",
-			"Moms 0 %, gemenskapsintern försäljning (AVL 72 a §)",
 			"VAT 0 %, intra-Community supply (Article 138 of Directive 2006/112/EC)")
 		j.addInfo("Ostajan ALV-tunniste / Buyer's VAT number: " + o.Billing.VATID)
 	case finland && anyZero:
@@ -230,17 +227,15 @@ func (j *job) vat() {
 	j.inv.VATStatus = status
 }
 
-// legal writes the reason of a 0 % invoice in the invoice's language, with
-// the Finnish text always there (the seller's tax authority reads Finnish).
-func (j *job) legal(lang, fi, sv, en string) {
-	switch lang {
-	case "FINNISH":
+// legal writes the reason of a 0 % invoice: in Finnish, and for an invoice
+// in another language also in English (a Swedish legal wording is not in our
+// reference, and a wrong one would be worse than an English one).
+func (j *job) legal(lang, fi, en string) {
+	if lang == "FINNISH" {
 		j.addInfo(fi)
-	case "SWEDISH":
-		j.addInfo(fi + "\n" + sv)
-	default:
-		j.addInfo(fi + "\n" + en)
+		return
 	}
+	j.addInfo(fi + "\n" + en)
 }
 
 func (j *job) statusInUse(s int) bool {
