@@ -55,7 +55,8 @@ func plainWords(f procountor.FieldError) (fi, en string) {
 		fi, en = fmt.Sprintf("%s puuttuu.", capital(whatFI)), fmt.Sprintf("%s is missing.", capital(whatEN))
 	case strings.Contains(raw, "characters long"):
 		fi, en = fmt.Sprintf("%s on liian pitkä.", capital(whatFI)), fmt.Sprintf("%s is too long.", capital(whatEN))
-	case strings.Contains(raw, "is invalid"), strings.Contains(raw, "not valid"), strings.Contains(raw, "invalid value"):
+	case strings.Contains(raw, "is invalid"), strings.Contains(raw, "not valid"), strings.Contains(raw, "invalid value"),
+		strings.Contains(raw, "not in use"):
 		fi, en = fmt.Sprintf("%s ei kelpaa.", capital(whatFI)), fmt.Sprintf("%s is not valid.", capital(whatEN))
 	default:
 		fi, en = fmt.Sprintf("Procountor ei hyväksynyt kenttää: %s.", whatFI),
