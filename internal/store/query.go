@@ -51,19 +51,16 @@ func pageSize(n int) int {
 // List returns one page of orders. A search of three characters or more uses
 // the trigram index; a shorter one scans newest first until the page is full.
 func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
+	from := "orders o"
 	var where []string
 	var args []any
-	if q.State != "" {
-		where = append(where, "o.state = ?")
-		args = append(args, q.State)
-	}
-	if q.BeforeID > 0 {
-		where = append(where, "o.id < ?")
-		args = append(args, q.BeforeID)
-	}
 	if term := strings.TrimSpace(q.Search); term != "" {
 		if utf8.RuneCountInString(term) >= 3 {
-			where = append(where, "o.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ?)")
+			// The search table leads, newest match first, so that a common
+			// word stops at the end of the page instead of gathering every
+			// match first.
+			from = "orders_search f JOIN orders o ON o.id = f.rowid"
+			where = append(where, "orders_search MATCH ?")
 			args = append(args, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
 		} else {
 			where = append(where, `(o.order_number LIKE ? ESCAPE '\' OR o.customer LIKE ? ESCAPE '\' OR o.invoice_number LIKE ? ESCAPE '\')`)
@@ -71,12 +68,24 @@ func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
 			args = append(args, like, like, like)
 		}
 	}
+	order := "o.id"
+	if from != "orders o" {
+		order = "f.rowid"
+	}
+	if q.State != "" {
+		where = append(where, "o.state = ?")
+		args = append(args, q.State)
+	}
+	if q.BeforeID > 0 {
+		where = append(where, order+" < ?")
+		args = append(args, q.BeforeID)
+	}
 	sqlText := `SELECT o.id, o.shop, o.order_number, o.state, o.reason, o.customer, o.order_date, o.gross, o.currency,
-		o.invoice_number, o.channel, o.pending_json IS NOT NULL, o.updated_at FROM orders o`
+		o.invoice_number, o.channel, o.pending_json IS NOT NULL, o.updated_at FROM ` + from
 	if len(where) > 0 {
 		sqlText += " WHERE " + strings.Join(where, " AND ")
 	}
-	sqlText += " ORDER BY o.id DESC LIMIT ? OFFSET ?"
+	sqlText += " ORDER BY " + order + " DESC LIMIT ? OFFSET ?"
 	args = append(args, pageSize(q.Limit), max(q.Offset, 0))
 	rows, err := s.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {
