@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"orderbridge/internal/invoice"
+	"orderbridge/internal/transfer"
+)
+
+const sendUsage = `Usage: orderbridge send [--dry-run]
+
+Sends the ready orders to Procountor as sales invoices, each exactly once.
+Orders an earlier run left half-sent are checked in Procountor first.
+Progress goes to stderr (a bar on a terminal, else one line per order); a
+summary JSON object goes to stdout:
+  {"sent", "linked", "needs_attention", "retry", "in_doubt", "failed",
+   "skipped", "after_failed", "reconciled", "stopped"}
+  --dry-run  build the invoices and say what would happen; nothing changes
+             in Procountor or in the history
+Exit status 1 when an order needs attention or failed, 2 on setup errors (no
+settings, no API key, the key rejected).
+`
+
+// sendSummary is the JSON `send` prints; the field names are an interface
+// (see README.md).
+type sendSummary struct {
+	Total          int    `json:"total"`
+	Sent           int    `json:"sent"`
+	Linked         int    `json:"linked"`
+	NeedsAttention int    `json:"needs_attention"`
+	Retry          int    `json:"retry"`
+	InDoubt        int    `json:"in_doubt"`
+	Failed         int    `json:"failed"`
+	Skipped        int    `json:"skipped"`
+	AfterFailed    int    `json:"after_failed"`
+	Reconciled     int    `json:"reconciled"`
+	DryRun         bool   `json:"dry_run"`
+	Stopped        string `json:"stopped"`
+}
+
+func runSend(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("send", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprint(e.stderr, sendUsage) }
+	dry := fs.Bool("dry-run", false, "say what would happen; change nothing")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitSetup
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "orderbridge send: unexpected %q\n%s", fs.Arg(0), sendUsage)
+		return exitSetup
+	}
+	client, conf, err := connect(ctx, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
+		return exitSetup
+	}
+	s, err := openHistory(ctx, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
+		return exitSetup
+	}
+	defer s.Close()
+	eng, err := transfer.NewEngine(transfer.Options{
+		Store: s, Client: client, Prefix: conf.Invoice.ShopPrefix, DryRun: *dry,
+		NewBuilder: func(ctx context.Context) (transfer.Builder, error) {
+			company, err := invoice.LoadCompany(ctx, client)
+			if err != nil {
+				return nil, err
+			}
+			return invoice.NewBuilder(conf.Invoice, company, client), nil
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
+		return exitSetup
+	}
+	bar := newProgressView(e.stderr)
+	sum, err := eng.Send(ctx, bar.show)
+	bar.end()
+
+	out := sendSummary{Total: sum.Total, Sent: sum.Sent, Linked: sum.Linked, NeedsAttention: sum.NeedsAttention,
+		Retry: sum.Retry, InDoubt: sum.InDoubt, Failed: sum.Failed, Skipped: sum.Skipped, AfterFailed: sum.AfterFailed,
+		Reconciled: sum.Reconciled, DryRun: sum.DryRun, Stopped: sum.Stopped}
+	if err != nil && out.Stopped == "" {
+		out.Stopped = err.Error()
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if encErr := enc.Encode(out); encErr != nil {
+		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", encErr)
+		return exitSetup
+	}
+	switch {
+	case errors.Is(err, transfer.ErrKeyRejected):
+		fmt.Fprintln(e.stderr, "orderbridge send: Procountor rejected the API key. Make a new key in Procountor and enter it in the setup; the orders not sent stay ready.")
+		return exitSetup
+	case err != nil:
+		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
+		return exitProblem
+	case sum.NeedsAttention > 0 || sum.Failed > 0:
+		fmt.Fprintln(e.stderr, "orderbridge send: some orders need attention; see `orderbridge history --state needs_attention`")
+		return exitProblem
+	}
+	return exitOK
+}
+
+// progressView shows a batch on stderr: a bar redrawn in place on a
+// terminal, one line per finished order otherwise (logs, pipes).
+type progressView struct {
+	w    io.Writer
+	tty  bool
+	drew bool
+}
+
+func newProgressView(w io.Writer) *progressView {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressView{w: w, tty: tty}
+}
+
+func (p *progressView) show(ev transfer.Progress) {
+	if ev.Summary != nil {
+		return
+	}
+	if !p.tty {
+		if ev.Outcome != "" {
+			fmt.Fprintf(p.w, "%d/%d %s: %s — %s\n", ev.Done, ev.Total, ev.OrderNumber, ev.Outcome, ev.Message)
+		}
+		return
+	}
+	const width = 30
+	filled := 0
+	if ev.Total > 0 {
+		filled = ev.Done * width / ev.Total
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %-24s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), ev.Done, ev.Total, clip(ev.OrderNumber, 24))
+	p.drew = true
+	if ev.Outcome != "" && ev.Outcome != transfer.OutcomeSent && ev.Outcome != transfer.OutcomeLinked && ev.Outcome != transfer.OutcomeSkipped {
+		// Keep what needs a look on its own line above the bar.
+		fmt.Fprintf(p.w, "\r\033[K%s: %s — %s\n", ev.OrderNumber, ev.Outcome, ev.Message)
+	}
+}
+
+func (p *progressView) end() {
+	if p.tty && p.drew {
+		fmt.Fprintln(p.w)
+	}
+}
