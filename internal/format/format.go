@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"orderbridge/internal/format/mycashflow"
 	"orderbridge/internal/format/shopify"
 	"orderbridge/internal/format/table"
 	"orderbridge/internal/format/woocommerce"
@@ -57,6 +58,7 @@ type detector struct {
 func detectors() []detector {
 	return []detector{
 		{WooCommerceJSON, woocommerce.Sniff},
+		{MyCashflowJSON, mycashflow.Sniff},
 		{ShopifyCSV, shopify.Sniff},
 		{TableCSV, table.Sniff},
 	}
@@ -117,6 +119,8 @@ func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
 	switch f {
 	case WooCommerceJSON:
 		orders, err = woocommerce.Parse(name, data, woocommerce.Options{})
+	case MyCashflowJSON:
+		orders, err = mycashflow.Parse(name, data, mycashflow.Options{})
 	case ShopifyCSV:
 		orders, err = shopify.Parse(name, data, shopify.Options{VATByCode: opts.VATByCode})
 	case TableCSV:

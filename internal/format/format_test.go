@@ -25,6 +25,7 @@ func TestDetect(t *testing.T) {
 		{"table/testdata/sample_fi_orders_utf8bom.csv", TableCSV},
 		{"shopify/testdata/sample_shopify_orders.csv", ShopifyCSV},
 		{"woocommerce/testdata/sample_woocommerce_orders.json", WooCommerceJSON},
+		{"mycashflow/testdata/sample_mycashflow_api_orders.json", MyCashflowJSON},
 	}
 	for _, tt := range tests {
 		// A misleading name must not matter: the content decides.
@@ -128,6 +129,7 @@ func FuzzDetect(f *testing.F) {
 		"table/testdata/sample_fi_orders.csv",
 		"shopify/testdata/sample_shopify_orders.csv",
 		"woocommerce/testdata/sample_woocommerce_orders.json",
+		"mycashflow/testdata/sample_mycashflow_api_orders.json",
 	} {
 		f.Add(read(f, p))
 	}
@@ -143,4 +145,36 @@ func FuzzDetect(f *testing.F) {
 			_, _ = Parse("fuzz", data, Options{})
 		}
 	})
+}
+
+// Every sample parses, through Detect, the format's parser and Check, to the
+// totals of order-formats.md §7, with no problems.
+func TestAllSamples(t *testing.T) {
+	tests := []struct {
+		file  string
+		gross []string // per order, in file order
+	}{
+		{"table/testdata/sample_fi_orders.csv", []string{"101.70", "26.80", "597.20", "36.58", "1170.00"}},
+		{"table/testdata/sample_fi_orders_utf8bom.csv", []string{"101.70", "26.80", "597.20", "36.58", "1170.00"}},
+		{"shopify/testdata/sample_shopify_orders.csv", []string{"60.63", "274.90", "597.20", "31.80"}},
+		{"woocommerce/testdata/sample_woocommerce_orders.json", []string{"75.41", "59.70", "597.19"}},
+		{"mycashflow/testdata/sample_mycashflow_api_orders.json", []string{"74.80", "50.70", "441.80"}},
+	}
+	for _, tt := range tests {
+		orders, err := ParseFile(tt.file, Options{})
+		if err != nil {
+			t.Errorf("ParseFile(%s): %v", tt.file, err)
+			continue
+		}
+		var got []string
+		for _, o := range orders {
+			got = append(got, o.ComputeTotals().Gross.StringFixed(2))
+			if len(o.Problems) > 0 {
+				t.Errorf("%s order %s: problems %v, want none", tt.file, o.OrderNumber, o.Problems)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tt.gross, " ") {
+			t.Errorf("%s: gross totals %v, want %v", tt.file, got, tt.gross)
+		}
+	}
 }
