@@ -38,6 +38,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"config":  {"show or change settings: config show [--text], config set KEY VALUE", runConfig},
 		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
+		"import":  {"import order files into the history: import FILE…", runImport},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
 		"sandbox": {"run the local Procountor sandbox: sandbox [--addr 127.0.0.1:0] [--state FILE] [fault flags]", runSandbox},
 		"send":    {"send the ready orders to Procountor: send [--dry-run]", runSend},

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"orderbridge/internal/format"
+	"orderbridge/internal/settings"
+	"orderbridge/internal/store"
+	"orderbridge/internal/transfer"
+)
+
+const importUsage = `Usage: orderbridge import FILE…
+
+Imports order files into the history: each file's orders are committed
+together with the file's record, or not at all. A file imported before, and an
+order already known with the same content, are not imported twice; an order
+that comes again with other content waits for you to choose a version.
+Prints a summary JSON object on stdout; exit status 1 when a file or an order
+has a problem.
+
+Importing from the configured sources (the watched folder and the mailbox)
+when no FILE is given comes with those sources; for now give the files.
+`
+
+// importSummary is the JSON `import` prints; the field names are an
+// interface (see README.md).
+type importSummary struct {
+	Documents          int                `json:"documents"`
+	DuplicateDocuments int                `json:"duplicate_documents"`
+	FailedDocuments    int                `json:"failed_documents"`
+	Orders             importCounts       `json:"orders"`
+	Problems           []transfer.Problem `json:"problems"`
+}
+
+type importCounts struct {
+	New            int `json:"new"`
+	Duplicate      int `json:"duplicate"`
+	Changed        int `json:"changed"`
+	NeedsAttention int `json:"needs_attention"`
+	Skipped        int `json:"skipped"`
+}
+
+func runImport(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprint(e.stderr, importUsage) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitSetup
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "orderbridge import: give the files to import; importing from the configured folder and mailbox is not there yet")
+		fmt.Fprint(e.stderr, "\n"+importUsage)
+		return exitSetup
+	}
+	loc, err := settings.Locate(e.home)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
+		return exitSetup
+	}
+	conf, err := settings.Load(loc.SettingsFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
+		return exitSetup
+	}
+	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	s, err := openHistory(ctx, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
+		return exitSetup
+	}
+	defer s.Close()
+	im := transfer.NewImporter(s)
+
+	var total transfer.Result
+	for _, path := range fs.Args() {
+		if ctx.Err() != nil {
+			fmt.Fprintln(e.stderr, "orderbridge import: stopped; the files before this one are imported")
+			break
+		}
+		res, err := importFile(ctx, im, path, opts)
+		if err != nil {
+			// The history itself failed: nothing of this file was committed.
+			fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
+			return exitSetup
+		}
+		report(e.stderr, path, res)
+		total.Add(res)
+	}
+	sum := importSummary{
+		Documents: total.Documents, DuplicateDocuments: total.DuplicateDocuments, FailedDocuments: total.FailedDocuments,
+		Orders: importCounts{New: total.New, Duplicate: total.Duplicate, Changed: total.Changed,
+			NeedsAttention: total.NeedsAttention, Skipped: total.Skipped},
+		Problems: total.Problems,
+	}
+	if sum.Problems == nil {
+		sum.Problems = []transfer.Problem{}
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(sum); err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
+		return exitSetup
+	}
+	if len(total.Problems) > 0 {
+		return exitProblem
+	}
+	return exitOK
+}
+
+// importFile reads, parses and imports one file. A file that cannot be read
+// or parsed is a problem of that file (recorded as a failed document when its
+// bytes could be read), not an error: the other files go on.
+func importFile(ctx context.Context, im *transfer.Importer, path string, opts format.Options) (transfer.Result, error) {
+	data, err := readLimited(path)
+	if err != nil {
+		return transfer.Result{Documents: 1, FailedDocuments: 1, Problems: []transfer.Problem{{File: path,
+			Message: "Tiedostoa ei voi lukea: " + err.Error(), MessageEN: "The file cannot be read: " + err.Error()}}}, nil
+	}
+	doc := transfer.Document{Name: filepath.Base(path), Data: data, Source: store.SourceManual, Origin: absPath(path)}
+	orders, err := format.Parse(path, data, opts)
+	if err != nil {
+		return im.ImportFailed(ctx, doc, err)
+	}
+	return im.Import(ctx, doc, orders)
+}
+
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, format.MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > format.MaxFileSize {
+		return nil, fmt.Errorf("over the %d MB limit", format.MaxFileSize>>20)
+	}
+	return data, nil
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// report tells a person what became of one file.
+func report(w io.Writer, path string, r transfer.Result) {
+	switch {
+	case r.FailedDocuments > 0:
+		fmt.Fprintf(w, "%s: not imported\n", path)
+	case r.DuplicateDocuments > 0:
+		fmt.Fprintf(w, "%s: imported before; nothing new\n", path)
+	default:
+		var parts []string
+		for _, c := range []struct {
+			n    int
+			what string
+		}{{r.New, "new"}, {r.NeedsAttention, "need attention"}, {r.Skipped, "skipped"},
+			{r.Duplicate, "already known"}, {r.Changed, "changed"}} {
+			if c.n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+			}
+		}
+		if len(parts) == 0 {
+			parts = []string{"no orders"}
+		}
+		fmt.Fprintf(w, "%s: %s\n", path, strings.Join(parts, ", "))
+	}
+	for _, p := range r.Problems {
+		where := p.File
+		if p.Row > 0 {
+			where += fmt.Sprintf(" row %d", p.Row)
+		} else if p.Path != "" {
+			where += " " + p.Path
+		}
+		if p.OrderNumber != "" {
+			where += ", order " + p.OrderNumber
+		}
+		if p.Field != "" {
+			where += ", " + p.Field
+		}
+		msg := p.MessageEN
+		if msg == "" {
+			msg = p.Message
+		}
+		fmt.Fprintf(w, "  %s: %s\n", where, msg)
+	}
+}
