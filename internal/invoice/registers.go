@@ -29,11 +29,20 @@ func (k partnerKey) field() string {
 	return "billing.business_id"
 }
 
+// words name the key as in "found by …" (Finnish adessive) and in English.
 func (k partnerKey) words() (fi, en string) {
 	if k.kind == "customer_number" {
 		return "asiakasnumerolla " + k.value, "customer number " + k.value
 	}
-	return "tunnuksella " + k.value, "business ID " + k.value
+	return "Y-tunnuksella " + k.value, "business ID " + k.value
+}
+
+// noun names the key as a subject: "asiakasnumero A-1", "Y-tunnus 1234567-1".
+func (k partnerKey) noun() string {
+	if k.kind == "customer_number" {
+		return "asiakasnumero " + k.value
+	}
+	return "Y-tunnus " + k.value
 }
 
 // of is the partner's own value for the key's kind.
@@ -142,15 +151,19 @@ func (b *Builder) forget(id int64) {
 	}
 }
 
-func describe(p procountor.PartnerBasicInfo) string {
+func describe(p procountor.PartnerBasicInfo, finnish bool) string {
 	s := fmt.Sprintf("%d %s", p.ID, p.Name)
+	cn, id := "customer number ", "business ID "
+	if finnish {
+		cn, id = "asiakasnumero ", "Y-tunnus "
+	}
 	var extra []string
 	if p.InvoicingInfo != nil {
 		if v := p.InvoicingInfo.CustomerNumber; v != "" {
-			extra = append(extra, "asiakasnumero/customer number "+v)
+			extra = append(extra, cn+v)
 		}
 		if v := p.InvoicingInfo.Identifier; v != "" {
-			extra = append(extra, "Y-tunnus/business ID "+v)
+			extra = append(extra, id+v)
 		}
 	}
 	if len(extra) > 0 {
@@ -159,10 +172,10 @@ func describe(p procountor.PartnerBasicInfo) string {
 	return s
 }
 
-func describeAll(ps []procountor.PartnerBasicInfo) string {
+func describeAll(ps []procountor.PartnerBasicInfo, finnish bool) string {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
-		parts[i] = describe(p)
+		parts[i] = describe(p, finnish)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -198,8 +211,8 @@ func (j *job) resolveCustomer(ctx context.Context) error {
 		}
 		if len(list) > 1 {
 			fi, en := k.words()
-			j.o.Problem(k.field(), fmt.Sprintf("Procountorin asiakasrekisterissä on %d asiakasta %s: %s. Order Bridge ei arvaa; yhdistä tai korjaa asiakkaat rekisterissä.", len(list), fi, describeAll(list)),
-				fmt.Sprintf("Procountor's customer register has %d customers with %s: %s. Order Bridge does not guess; merge or correct them in the register.", len(list), en, describeAll(list)))
+			j.o.Problem(k.field(), fmt.Sprintf("Procountorin asiakasrekisterissä on %d asiakasta %s: %s. Order Bridge ei arvaa; yhdistä tai korjaa asiakkaat rekisterissä.", len(list), fi, describeAll(list, true)),
+				fmt.Sprintf("Procountor's customer register has %d customers with %s: %s. Order Bridge does not guess; merge or correct them in the register.", len(list), en, describeAll(list, false)))
 			return nil
 		}
 		found, by = &list[0], k
@@ -217,10 +230,10 @@ func (j *job) resolveCustomer(ctx context.Context) error {
 			continue
 		}
 		fiBy, enBy := by.words()
-		fiK, enK := k.words()
+		_, enK := k.words()
 		if v := k.of(*found); v != "" && !k.sameValue(v) {
-			j.o.Problem(k.field(), fmt.Sprintf("Asiakasrekisterin asiakas %s löytyi %s, mutta tilauksen %s ei vastaa sitä. Order Bridge ei arvaa; korjaa tilaus tai rekisteri.", describe(*found), fiBy, strings.TrimPrefix(fiK, "")),
-				fmt.Sprintf("The register's customer %s was found by %s, but the order's %s does not match it. Order Bridge does not guess; correct the order or the register.", describe(*found), enBy, enK))
+			j.o.Problem(k.field(), fmt.Sprintf("Asiakasrekisterin asiakas %s löytyi %s, mutta tilauksen %s ei vastaa sitä. Order Bridge ei arvaa; korjaa tilaus tai rekisteri.", describe(*found, true), fiBy, k.noun()),
+				fmt.Sprintf("The register's customer %s was found by %s, but the order's %s does not match it. Order Bridge does not guess; correct the order or the register.", describe(*found, false), enBy, enK))
 			return nil
 		}
 		others, err := b.searchPartners(ctx, k)
@@ -229,8 +242,8 @@ func (j *job) resolveCustomer(ctx context.Context) error {
 		}
 		for _, p := range others {
 			if p.ID != found.ID {
-				j.o.Problem(k.field(), fmt.Sprintf("Tilauksen asiakas on rekisterissä kahdesti: %s löytää asiakkaan %s, mutta %s löytää asiakkaan %s. Order Bridge ei arvaa; korjaa rekisteri.", fiBy, describe(*found), fiK, describeAll(others)),
-					fmt.Sprintf("The order's customer is in the register twice: %s finds %s, but %s finds %s. Order Bridge does not guess; correct the register.", enBy, describe(*found), enK, describeAll(others)))
+				j.o.Problem(k.field(), fmt.Sprintf("Tilauksen asiakas on rekisterissä kahdesti: %s löytää asiakkaan %s, mutta %s löytää asiakkaan %s. Order Bridge ei arvaa; korjaa rekisteri.", by.noun(), describe(*found, true), k.noun(), describeAll(others, true)),
+					fmt.Sprintf("The order's customer is in the register twice: %s finds %s, but %s finds %s. Order Bridge does not guess; correct the register.", enBy, describe(*found, false), enK, describeAll(others, false)))
 				return nil
 			}
 		}
