@@ -1,0 +1,121 @@
+package transfer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"orderbridge/internal/procountor/sandbox"
+	"orderbridge/internal/settings"
+	"orderbridge/internal/store"
+)
+
+// TestSendCrash runs `orderbridge --home H send` as a child process against
+// a sandbox that keeps its state in a file, kills it with SIGKILL at seeded
+// random moments several times, and runs it again until it finishes: in the
+// end every order has exactly one invoice, none lost, none doubled. The
+// child uses the real invoice builder and the real client over HTTP.
+func TestSendCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the orderbridge binary")
+	}
+	bin := filepath.Join(t.TempDir(), "orderbridge")
+	build := exec.Command("go", "build", "-o", bin, "orderbridge/app")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	f := newSendFixture(t, sandbox.Options{StatePath: state, Latency: 30 * time.Millisecond}, nil)
+	home := f.dir // the fixture's history is H/history.db, the one the child uses
+	loc, err := settings.Locate(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc.HistoryDB != f.s.Path() {
+		t.Fatalf("the child's history %s is not the fixture's %s", loc.HistoryDB, f.s.Path())
+	}
+	conf := settings.Defaults()
+	conf.Procountor.Environment = settings.EnvironmentCustom
+	conf.Procountor.BaseURL = f.url
+	conf.Procountor.ClientID = f.creds.ClientID
+	conf.Procountor.RedirectURI = f.creds.RedirectURI
+	conf.Transfer.RateLimit = settings.MaxRateLimit
+	if err := settings.Save(loc.SettingsFile, conf); err != nil {
+		t.Fatal(err)
+	}
+
+	orders := numbered(30, "K-")
+	f.importOrders("crash.csv", orders...)
+
+	env := []string{"ORDERBRIDGE_PROCOUNTOR_API_KEY=" + f.creds.APIKey, "ORDERBRIDGE_PROCOUNTOR_CLIENT_SECRET=" + f.creds.ClientSecret}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ORDERBRIDGE_") {
+			env = append(env, kv)
+		}
+	}
+	run := func(killAfter time.Duration) (code int, stdout, stderr string) {
+		cmd := exec.Command(bin, "--home", home, "send")
+		cmd.Env = env
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if killAfter > 0 {
+			timer := time.AfterFunc(killAfter, func() { _ = cmd.Process.Kill() }) // SIGKILL
+			defer timer.Stop()
+		}
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), out.String(), errOut.String()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0, out.String(), errOut.String()
+	}
+
+	rng := rand.New(rand.NewPCG(20260512, 1))
+	killed := 0
+	for i := range 6 {
+		after := time.Duration(200+rng.IntN(1300)) * time.Millisecond
+		code, _, stderr := run(after)
+		if code == -1 { // killed by the signal
+			killed++
+		}
+		counts, _ := f.s.Counts(f.ctx)
+		t.Logf("run %d killed after %v: exit %d; sandbox has %d invoices; history %v", i+1, after, code, f.srv.InvoiceCount(), counts)
+		if code > 0 {
+			t.Logf("stderr: %s", stderr)
+		}
+	}
+	if killed == 0 {
+		t.Error("no run was killed; the kill times are too late to prove anything")
+	}
+	for i := range 5 {
+		code, stdout, stderr := run(0)
+		if code != 0 {
+			t.Fatalf("final run %d: exit %d\nstdout: %s\nstderr: %s", i+1, code, stdout, stderr)
+		}
+		var sum map[string]any
+		if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+			t.Fatalf("final run %d printed %q, not a JSON summary: %v", i+1, stdout, err)
+		}
+		counts, _ := f.s.Counts(f.ctx)
+		if counts[store.StateReady] == 0 && counts[store.StateSending] == 0 {
+			break
+		}
+	}
+	f.exactlyOnce(orders, len(orders))
+	if killed < 3 {
+		t.Logf("only %d of 6 runs were killed", killed)
+	}
+}
