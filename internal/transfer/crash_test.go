@@ -52,7 +52,7 @@ func TestSendCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	orders := numbered(30, "K-")
+	orders := numbered(60, "K-")
 	f.importOrders("crash.csv", orders...)
 
 	env := []string{"ORDERBRIDGE_PROCOUNTOR_API_KEY=" + f.creds.APIKey, "ORDERBRIDGE_PROCOUNTOR_CLIENT_SECRET=" + f.creds.ClientSecret}
