@@ -28,8 +28,13 @@ type Summary struct {
 
 // Query selects a page of orders, newest first.
 type Query struct {
-	State  State  // "" for all states
+	State State // "" for all states
+	// States widens State to any of several states (the UI's "needs attention"
+	// tab shows needs_attention and failed together); with State, either matches.
+	States []State
 	Search string // a piece of the order number, customer name or invoice number; "" for all
+	// From and To bound the order date (YYYY-MM-DD, both ends included); "" is open.
+	From, To string
 	Limit  int    // page size; 0 means 50, at most 1000
 	// BeforeID pages by key (the last ID of the previous page): cheap at any depth.
 	BeforeID int64
@@ -72,9 +77,28 @@ func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
 	if from != "orders o" {
 		order = "f.rowid"
 	}
+	states := q.States
 	if q.State != "" {
+		states = append([]State{q.State}, states...)
+	}
+	switch len(states) {
+	case 0:
+	case 1:
 		where = append(where, "o.state = ?")
-		args = append(args, q.State)
+		args = append(args, states[0])
+	default:
+		where = append(where, "o.state IN (?"+strings.Repeat(", ?", len(states)-1)+")")
+		for _, st := range states {
+			args = append(args, st)
+		}
+	}
+	if q.From != "" {
+		where = append(where, "o.order_date >= ?")
+		args = append(args, q.From)
+	}
+	if q.To != "" {
+		where = append(where, "o.order_date <= ?")
+		args = append(args, q.To)
 	}
 	if q.BeforeID > 0 {
 		where = append(where, order+" < ?")
