@@ -35,7 +35,7 @@ type Query struct {
 	Search string // a piece of the order number, customer name or invoice number; "" for all
 	// From and To bound the order date (YYYY-MM-DD, both ends included); "" is open.
 	From, To string
-	Limit  int    // page size; 0 means 50, at most 1000
+	Limit    int // page size; 0 means 50, at most 1000
 	// BeforeID pages by key (the last ID of the previous page): cheap at any depth.
 	BeforeID int64
 	// Offset pages by position, for a list that jumps to a row; it costs a
