@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
 		"import":  {"import order files into the history: import FILE…", runImport},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
+		"preview": {"print the invoices that would be sent, as JSON: preview [--offline] FILE…", runPreview},
 		"sandbox": {"run the local Procountor sandbox: sandbox [--addr 127.0.0.1:0] [--state FILE] [fault flags]", runSandbox},
 		"send":    {"send the ready orders to Procountor: send [--dry-run]", runSend},
 		"version": {"print the version and build", runVersion},
