@@ -1,5 +1,7 @@
 // Package transfer moves orders along: the import of documents into the
-// history, and (later) the sending of ready orders to Procountor.
+// history (Importer), the sending of ready orders to Procountor, each exactly
+// once (Engine, with Reconcile for orders a crash left in sending), and auto
+// mode (Scheduler).
 package transfer
 
 import (
