@@ -7,7 +7,7 @@ import (
 )
 
 func TestParseMail(t *testing.T) {
-	fi := sample(t, "sample_fi_orders.csv")         // ISO-8859-1, CRLF
+	fi := sample(t, "sample_fi_orders.csv")           // ISO-8859-1, CRLF
 	shopify := sample(t, "sample_shopify_orders.csv") // UTF-8, LF
 	type file struct {
 		name string
@@ -44,18 +44,18 @@ func TestParseMail(t *testing.T) {
 			refused: "over the 0 MB limit",
 		},
 		{
-			name: "winmail.dat",
-			mail: []byte(crlf("Subject: x\nContent-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: application/ms-tnef; name=winmail.dat\nContent-Transfer-Encoding: base64\n\neJ8+IgAA\n--z--\n")),
+			name:    "winmail.dat",
+			mail:    []byte(crlf("Subject: x\nContent-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: application/ms-tnef; name=winmail.dat\nContent-Transfer-Encoding: base64\n\neJ8+IgAA\n--z--\n")),
 			refused: "winmail.dat",
 		},
 		{
-			name: "auto-reply",
-			mail: []byte(crlf("Subject: Poissaoloviesti\nAuto-Submitted: auto-replied\nContent-Type: text/plain\n\nOlen lomalla.\n")),
+			name:      "auto-reply",
+			mail:      []byte(crlf("Subject: Poissaoloviesti\nAuto-Submitted: auto-replied\nContent-Type: text/plain\n\nOlen lomalla.\n")),
 			autoReply: true, subject: "Poissaoloviesti",
 		},
 		{
-			name: "bounce",
-			mail: []byte(crlf("Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=r\n\n--r\nContent-Type: text/plain\n\nfailed\n--r--\n")),
+			name:      "bounce",
+			mail:      []byte(crlf("Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=r\n\n--r\nContent-Type: text/plain\n\nfailed\n--r--\n")),
 			autoReply: true, subject: "Undelivered",
 		},
 		{
