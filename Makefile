@@ -12,8 +12,9 @@ export LANG := en_US.UTF-8
 # and what the tests start.
 DEB_BUILD := gcc libc6-dev pkg-config ca-certificates git \
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-# dbus and gnome-keyring: internal/secret's tests use a real Secret Service.
-DEB_TEST  := dbus gnome-keyring
+# dbus and gnome-keyring: internal/secret's tests use a real Secret Service;
+# dovecot-imapd: internal/source/mailbox's tests start a throw-away Dovecot.
+DEB_TEST  := dbus gnome-keyring dovecot-imapd
 DEB_RUN   :=
 
 .PHONY: all deps deps-test build run test lint bench clean
