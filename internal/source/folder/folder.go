@@ -220,6 +220,27 @@ func (w *Watcher) notWritable(cause error) error {
 		ErrFolderNotWritable, w.cfg.Dir, w.cfg.Dir, cause)
 }
 
+// Check reports whether the folder can be used (it exists and files can be
+// moved out of it) and how many files wait in it, without reading any or
+// creating the sub-folders. For `orderbridge doctor` and the setup wizard.
+func (w *Watcher) Check(ctx context.Context) (int, error) {
+	fi, err := os.Stat(w.cfg.Dir)
+	if err != nil {
+		return 0, fmt.Errorf("folder: kansiota %s ei löydy (the folder cannot be found): %w", w.cfg.Dir, err)
+	}
+	if !fi.IsDir() {
+		return 0, fmt.Errorf("folder: %s ei ole kansio (is not a folder)", w.cfg.Dir)
+	}
+	f, err := os.CreateTemp(w.cfg.Dir, ".orderbridge-check-*")
+	if err != nil {
+		return 0, w.notWritable(err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	found, err := w.candidates()
+	return len(found), err
+}
+
 // ScanOnce imports the files in the folder now: it looks at every file,
 // waits Settle, and takes those whose size and modification time did not
 // change meanwhile. Files still being written are left for the next scan.

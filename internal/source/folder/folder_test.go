@@ -463,3 +463,19 @@ func TestMissingFolder(t *testing.T) {
 		t.Errorf("ScanOnce(missing folder) = %v, want an error naming it", err)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	r := newRig(t)
+	mustWrite(t, filepath.Join(r.dir, "a.csv"), []byte("x"))
+	mustWrite(t, filepath.Join(r.dir, "b.csv.part"), []byte("x"))
+	if n, err := r.w.Check(context.Background()); err != nil || n != 1 {
+		t.Errorf("Check() = %d, %v; want 1 waiting file", n, err)
+	}
+	if exists(filepath.Join(r.dir, folder.ProcessedDir)) || len(r.documents()) != 0 {
+		t.Errorf("Check changed the folder or the history")
+	}
+	makeReadOnly(t, r.dir)
+	if _, err := r.w.Check(context.Background()); !errors.Is(err, folder.ErrFolderNotWritable) {
+		t.Errorf("Check(read-only) = %v, want ErrFolderNotWritable", err)
+	}
+}
