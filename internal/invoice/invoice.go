@@ -22,7 +22,11 @@
 //     when every row is 0 %; otherwise 1, and order.Check has warned. The status
 //     must be one the company has in use. We assume goods: a web shop's sales
 //     of services abroad need other statuses and are left to the user.
-//   - A 0 % invoice carries the legal reason in additionalInformation.
+//   - A 0 % invoice carries the legal reason in additionalInformation, in
+//     Finnish, and on an invoice in another language in English too (with
+//     the buyer's VAT number for an intra-EU supply).
+//   - The customer and product registers (when a Registers is given): see
+//     resolveCustomer and matchProduct.
 //   - Text is made Windows-1252 and fitted to Procountor's lengths; every
 //     change is a warning on the order.
 package invoice
