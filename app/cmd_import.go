@@ -17,7 +17,7 @@ import (
 	"orderbridge/internal/transfer"
 )
 
-const importUsage = `Usage: orderbridge import FILE…
+const importUsage = `Usage: orderbridge import [FILE…]
 
 Imports order files into the history: each file's orders are committed
 together with the file's record, or not at all. A file imported before, and an
@@ -26,8 +26,9 @@ that comes again with other content waits for you to choose a version.
 Prints a summary JSON object on stdout; exit status 1 when a file or an order
 has a problem.
 
-Importing from the configured sources (the watched folder and the mailbox)
-when no FILE is given comes with those sources; for now give the files.
+With no FILE, the configured sources are read once: the files waiting in the
+watched folder (then moved to processed/ or failed/) and the mails waiting in
+the mailbox; exit status 2 when a source cannot be used.
 `
 
 // importSummary is the JSON `import` prints; the field names are an
@@ -58,11 +59,6 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		}
 		return exitSetup
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(e.stderr, "orderbridge import: give the files to import; importing from the configured folder and mailbox is not there yet")
-		fmt.Fprint(e.stderr, "\n"+importUsage)
-		return exitSetup
-	}
 	loc, err := settings.Locate(e.home)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
@@ -83,6 +79,14 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	im := transfer.NewImporter(s)
 
 	var total transfer.Result
+	sourceFailed := false
+	if fs.NArg() == 0 {
+		var configured bool
+		total, configured, sourceFailed = importFromSources(ctx, e, conf, s, im, opts)
+		if !configured {
+			return exitSetup
+		}
+	}
 	for _, path := range fs.Args() {
 		if ctx.Err() != nil {
 			fmt.Fprintln(e.stderr, "orderbridge import: stopped; the files before this one are imported")
@@ -110,6 +114,9 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(sum); err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
+		return exitSetup
+	}
+	if sourceFailed {
 		return exitSetup
 	}
 	if len(total.Problems) > 0 {
