@@ -37,8 +37,9 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"config":  {"show or change settings: config show [--text], config set KEY VALUE", runConfig},
+		"doctor":  {"check the settings, keyring, watched folder and mailbox, one line each", runDoctor},
 		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
-		"import":  {"import order files into the history: import FILE…", runImport},
+		"import":  {"import order files, or with no FILE the folder and mailbox once: import [FILE…]", runImport},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
 		"preview": {"print the invoices that would be sent, as JSON: preview [--offline] FILE…", runPreview},
 		"sandbox": {"run the local Procountor sandbox: sandbox [--addr 127.0.0.1:0] [--state FILE] [fault flags]", runSandbox},

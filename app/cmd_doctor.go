@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"orderbridge/internal/format"
+	"orderbridge/internal/secret"
+	"orderbridge/internal/settings"
+)
+
+const doctorUsage = `Usage: orderbridge doctor
+
+Checks the setup, one line per check on stderr: the settings file, the
+keyring, the watched folder (it exists and files can be moved out of it) and
+the mailbox (it logs in and counts the mails waiting). Nothing is imported or
+changed. Prints the checks as a JSON array on stdout; exit status 2 when a
+check fails.
+`
+
+// doctorCheck is one line of `doctor`; the JSON field names are an
+// interface (see README.md).
+type doctorCheck struct {
+	Check  string `json:"check"`
+	Status string `json:"status"` // ok, fail, skip
+	Detail string `json:"detail"`
+}
+
+// The statuses of a check.
+const (
+	checkOK   = "ok"
+	checkFail = "fail"
+	checkSkip = "skip"
+)
+
+// doctorTimeout bounds a check that talks to a server.
+const doctorTimeout = 30 * time.Second
+
+func runDoctor(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprint(e.stderr, doctorUsage) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitSetup
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprint(e.stderr, doctorUsage)
+		return exitSetup
+	}
+	var checks []doctorCheck
+	add := func(c doctorCheck) {
+		checks = append(checks, c)
+		fmt.Fprintf(e.stderr, "%-4s %-10s %s\n", c.Status, c.Check, c.Detail)
+	}
+
+	conf, ok := doctorSettings(e, add)
+	if ok {
+		doctorKeyring(add)
+		doctorSources(ctx, e, conf, add)
+		doctorProcountor(ctx, e, conf, add)
+	}
+
+	if checks == nil {
+		checks = []doctorCheck{}
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(checks); err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
+		return exitSetup
+	}
+	for _, c := range checks {
+		if c.Status == checkFail {
+			return exitSetup
+		}
+	}
+	return exitOK
+}
+
+func doctorSettings(e *env, add func(doctorCheck)) (*settings.Settings, bool) {
+	loc, err := settings.Locate(e.home)
+	if err != nil {
+		add(doctorCheck{"settings", checkFail, err.Error()})
+		return nil, false
+	}
+	conf, err := settings.Load(loc.SettingsFile)
+	if err != nil {
+		add(doctorCheck{"settings", checkFail, err.Error()})
+		return nil, false
+	}
+	add(doctorCheck{"settings", checkOK, loc.SettingsFile})
+	return conf, true
+}
+
+// doctorKeyring asks the keyring for the Procountor API key: found, or
+// not there while the keyring itself works, are both a working keyring.
+func doctorKeyring(add func(doctorCheck)) {
+	var keys secret.Keyring
+	if _, ok := keys.FromEnvironment(secret.ProcountorAPIKey); ok {
+		add(doctorCheck{"keyring", checkOK, "the Procountor API key comes from " + secret.EnvProcountorAPIKey})
+		return
+	}
+	_, err := keys.Get(secret.ProcountorAPIKey)
+	switch {
+	case err == nil:
+		add(doctorCheck{"keyring", checkOK, "the Procountor API key is saved"})
+	case errors.Is(err, secret.ErrNotFound):
+		add(doctorCheck{"keyring", checkOK, "the keyring works; no Procountor API key is saved yet"})
+	default:
+		add(doctorCheck{"keyring", checkFail, err.Error()})
+	}
+}
+
+func doctorSources(ctx context.Context, e *env, conf *settings.Settings, add func(doctorCheck)) {
+	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	fw, err := folderSource(e, conf, nil, opts, nil)
+	switch {
+	case err != nil:
+		add(doctorCheck{"folder", checkFail, err.Error()})
+	case fw == nil:
+		add(doctorCheck{"folder", checkSkip, "no watched folder is set up (sources.folder.enabled, sources.folder.path)"})
+	default:
+		if n, err := fw.Check(ctx); err != nil {
+			add(doctorCheck{"folder", checkFail, err.Error()})
+		} else {
+			add(doctorCheck{"folder", checkOK, fmt.Sprintf("%s: %d file(s) waiting", conf.Sources.Folder.Path, n)})
+		}
+	}
+
+	// Check logs in and reads envelopes only; the history says which mails
+	// were read before.
+	if m := conf.Sources.Mailbox; !m.Enabled || m.Host == "" {
+		add(doctorCheck{"mailbox", checkSkip, "no mailbox is set up (sources.mailbox.enabled, sources.mailbox.host …)"})
+		return
+	}
+	s, err := openHistory(ctx, e)
+	if err != nil {
+		add(doctorCheck{"mailbox", checkFail, "the history: " + err.Error()})
+		return
+	}
+	defer s.Close()
+	mr, err := mailboxSource(e, conf, nil, s, opts, nil)
+	switch {
+	case err != nil:
+		add(doctorCheck{"mailbox", checkFail, err.Error()})
+	case mr == nil:
+		add(doctorCheck{"mailbox", checkSkip, "no mailbox is set up (sources.mailbox.enabled, sources.mailbox.host …)"})
+	default:
+		cctx, cancel := context.WithTimeout(ctx, doctorTimeout)
+		defer cancel()
+		if n, err := mr.Check(cctx); err != nil {
+			add(doctorCheck{"mailbox", checkFail, err.Error()})
+		} else {
+			add(doctorCheck{"mailbox", checkOK, fmt.Sprintf("%s, folder %s: %d mail(s) waiting", mr.Account(), conf.Sources.Mailbox.Folder, n)})
+		}
+	}
+}
+
+// doctorProcountor is the hook for the Procountor checks (token, company,
+// VAT rates, bank accounts) that the setup wizard brings; until then it
+// says they are not made here.
+func doctorProcountor(ctx context.Context, e *env, conf *settings.Settings, add func(doctorCheck)) {
+	add(doctorCheck{"procountor", checkSkip, "the Procountor connection is not checked by doctor yet"})
+}
