@@ -31,6 +31,10 @@ type Order struct {
 	InvoiceNumber string
 	Channel       string
 	ChannelReason string
+	// OriginalInvoiceNumber is the key the order was claimed (or linked) with,
+	// the one its invoice carries in Procountor; "" until then. Look-ups of
+	// the order use it, never one rebuilt from the current settings.
+	OriginalInvoiceNumber string
 
 	Customer  string
 	OrderDate string // YYYY-MM-DD
@@ -91,7 +95,8 @@ func grossText(o order.Order) string {
 const orderColumns = `id, shop, order_number, document_id, order_json, content_hash, state, reason,
 	problems_json, warnings_json, coalesce(invoice_id, 0), invoice_number, channel, channel_reason,
 	customer, order_date, gross, currency, tries, not_before,
-	pending_json, coalesce(pending_hash, ''), coalesce(pending_document_id, 0), created_at, updated_at`
+	pending_json, coalesce(pending_hash, ''), coalesce(pending_document_id, 0), created_at, updated_at,
+	original_invoice_number`
 
 func scanOrder(sc interface{ Scan(...any) error }) (Order, error) {
 	var o Order
@@ -100,7 +105,8 @@ func scanOrder(sc interface{ Scan(...any) error }) (Order, error) {
 	err := sc.Scan(&o.ID, &o.Shop, &o.Number, &o.DocumentID, &canonical, &o.ContentHash, &o.State, &o.Reason,
 		&problems, &warnings, &o.InvoiceID, &o.InvoiceNumber, &o.Channel, &o.ChannelReason,
 		&o.Customer, &o.OrderDate, &o.Gross, &o.Currency, &o.Tries, &notBefore,
-		&pending, &o.PendingHash, &o.PendingDocumentID, &created, &updated)
+		&pending, &o.PendingHash, &o.PendingDocumentID, &created, &updated,
+		&o.OriginalInvoiceNumber)
 	if err != nil {
 		return Order{}, err
 	}

@@ -25,7 +25,7 @@ func TestListPagingAndSearch(t *testing.T) {
 	ids := addOrders(t, s, StateReady, os...)
 	// Every fifth order is sent, with invoice number 5000+i.
 	for i := 0; i < n; i += 5 {
-		a, err := s.Claim(ctx, ids[i])
+		a, err := s.Claim(ctx, ids[i], "demo-key")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestNoSecretStored(t *testing.T) {
 		return tx.SetMailboxPosition(MailboxPosition{Account: "kauppa@example.fi", Folder: "INBOX", UIDValidity: 1700000000, LastUID: 4712})
 	}))
 	claim := func(id int64) Attempt {
-		a, err := s.Claim(ctx, id)
+		a, err := s.Claim(ctx, id, "demo-key")
 		must(err)
 		return a
 	}

@@ -48,17 +48,23 @@ type Attempt struct {
 // between first.
 var ErrPendingVersion = errors.New("store: the order has two versions; choose one first")
 
-// Claim moves a ready order (whose retry time has come) to sending and records
-// the create attempt as in doubt, in one transaction that is committed before
-// the caller makes the call: a crash after this leaves an order that start-up
-// reconciliation finds, never one that is lost or sent twice. Of two workers
-// claiming the same order only one succeeds; the other gets ErrStateChanged.
-func (s *Store) Claim(ctx context.Context, orderID int64) (Attempt, error) {
+// Claim moves a ready order (whose retry time has come) to sending, stores
+// originalInvoiceNumber (the key the invoice about to be created carries) and
+// records the create attempt as in doubt, in one transaction that is committed
+// before the caller makes the call: a crash after this leaves an order that
+// start-up reconciliation finds by that very key, never one that is lost or
+// sent twice, even when the settings' shop prefix changes meanwhile. Of two
+// workers claiming the same order only one succeeds; the other gets
+// ErrStateChanged.
+func (s *Store) Claim(ctx context.Context, orderID int64, originalInvoiceNumber string) (Attempt, error) {
+	if originalInvoiceNumber == "" {
+		return Attempt{}, fmt.Errorf("store: claim order %d: no originalInvoiceNumber to find its invoice by", orderID)
+	}
 	var a Attempt
 	err := s.Update(ctx, func(tx *Tx) error {
 		now := stamp(tx.now)
-		res, err := tx.tx.ExecContext(ctx, `UPDATE orders SET state = 'sending', updated_at = ?
-			WHERE id = ? AND state = 'ready' AND not_before <= ? AND pending_json IS NULL`, now, orderID, now)
+		res, err := tx.tx.ExecContext(ctx, `UPDATE orders SET state = 'sending', original_invoice_number = ?, updated_at = ?
+			WHERE id = ? AND state = 'ready' AND not_before <= ? AND pending_json IS NULL`, originalInvoiceNumber, now, orderID, now)
 		if err != nil {
 			return fmt.Errorf("store: claim order %d: %w", orderID, err)
 		}

@@ -191,7 +191,7 @@ func TestStateChangesAreCompareAndSet(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	ids := addOrders(t, s, StateReady, testOrder("demo", "#1", "A", "1.00"), testOrder("demo", "#2", "B", "2.00"))
-	a, err := s.Claim(ctx, ids[0])
+	a, err := s.Claim(ctx, ids[0], "demo-key")
 	if err != nil {
 		t.Fatalf("Claim: %v", err)
 	}
@@ -203,7 +203,7 @@ func TestStateChangesAreCompareAndSet(t *testing.T) {
 		do   func() error
 		want error
 	}{
-		{"claim a sent order", func() error { _, err := s.Claim(ctx, ids[0]); return err }, ErrStateChanged},
+		{"claim a sent order", func() error { _, err := s.Claim(ctx, ids[0], "demo-key"); return err }, ErrStateChanged},
 		{"move a sent order back to ready", func() error { return s.MoveToReady(ctx, ids[0], "") }, ErrNotAllowed},
 		{"skip a sent order", func() error { return s.Skip(ctx, ids[0], "no") }, ErrNotAllowed},
 		{"finish an order that is not sending", func() error {
@@ -215,7 +215,7 @@ func TestStateChangesAreCompareAndSet(t *testing.T) {
 		{"tx move from a stale state", func() error {
 			return s.Update(ctx, func(tx *Tx) error { return tx.Move(ids[1], StateNeedsAttention, StateReady, "") })
 		}, ErrStateChanged},
-		{"claim an unknown order", func() error { _, err := s.Claim(ctx, 999); return err }, ErrStateChanged},
+		{"claim an unknown order", func() error { _, err := s.Claim(ctx, 999, "demo-key"); return err }, ErrStateChanged},
 	}
 	for _, r := range refused {
 		if err := r.do(); !errors.Is(err, r.want) {
@@ -246,7 +246,7 @@ func TestClaimOnlyOneWins(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, errs[i] = s.Claim(ctx, id)
+			_, errs[i] = s.Claim(ctx, id, "demo-key")
 		}()
 	}
 	close(start)
@@ -284,7 +284,7 @@ func TestSendOutcomes(t *testing.T) {
 
 	claim := func(id int64) Attempt {
 		t.Helper()
-		a, err := s.Claim(ctx, id)
+		a, err := s.Claim(ctx, id, "demo-key")
 		if err != nil {
 			t.Fatalf("Claim(%d): %v", id, err)
 		}
@@ -332,7 +332,7 @@ func TestSendOutcomes(t *testing.T) {
 	}
 
 	// The retry waits for its time.
-	if _, err := s.Claim(ctx, ids[1]); !errors.Is(err, ErrStateChanged) {
+	if _, err := s.Claim(ctx, ids[1], "demo-key"); !errors.Is(err, ErrStateChanged) {
 		t.Errorf("Claim before the retry time: error = %v, want ErrStateChanged", err)
 	}
 	ready, _ := s.Ready(ctx, 10)
@@ -438,7 +438,7 @@ func TestChooseVersion(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Claim(ctx, ids[0]); !errors.Is(err, ErrStateChanged) {
+	if _, err := s.Claim(ctx, ids[0], "demo-key"); !errors.Is(err, ErrStateChanged) {
 		t.Errorf("Claim with two versions: error = %v, want ErrStateChanged", err)
 	}
 	if err := s.MoveToReady(ctx, ids[0], ""); !errors.Is(err, ErrPendingVersion) {

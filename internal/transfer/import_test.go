@@ -193,7 +193,7 @@ func TestChangedAfterSentWarnsWithInvoice(t *testing.T) {
 	f := newFixture(t)
 	f.importDoc(f.document("v1.csv", "version 1"), testOrder("#1", "A", "10.00"))
 	o := f.order("#1")
-	a, err := f.s.Claim(f.ctx, o.ID)
+	a, err := f.s.Claim(f.ctx, o.ID, "demo-key")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,12 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 			r.Unresolved += len(left) - i
 			return r, fmt.Errorf("transfer: reconcile: %w", ctx.Err())
 		}
-		oin := invoice.OriginalInvoiceNumber(o.Canonical, e.opts.Prefix)
+		// The key stored at the claim is the one the invoice carries; a
+		// history from before it was stored falls back to the settings'.
+		oin := o.OriginalInvoiceNumber
+		if oin == "" {
+			oin = invoice.OriginalInvoiceNumber(o.Canonical, e.opts.Prefix)
+		}
 		found, err := e.lookup(ctx, oin)
 		if err != nil {
 			r.Unresolved++

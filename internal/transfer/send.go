@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,7 +45,9 @@ type Options struct {
 	// and a settings change takes effect at the next batch.
 	NewBuilder func(ctx context.Context) (Builder, error)
 	// Prefix is settings' invoice.shop_prefix: with the order it makes the
-	// originalInvoiceNumber an order is looked up by.
+	// originalInvoiceNumber of an order never claimed. Once claimed, an order
+	// keeps the key stored at its claim for its invoice and every look-up, so
+	// a prefix changed meanwhile cannot hide an invoice already made.
 	Prefix string
 
 	Workers   int  // orders in flight at once; 0 means 4
@@ -337,7 +340,23 @@ func (b *batch) reason() string {
 // prepared is an order built, its register write done, ready to create.
 type prepared struct {
 	res invoice.Result
+	// oin is the originalInvoiceNumber the invoice carries: the one stored at
+	// the order's first claim when there was one, so that an order keeps one
+	// key in Procountor whatever happens to the shop prefix; else current.
 	oin string
+	// current is the key the settings make now; the pre-fetch link check
+	// looks for both.
+	current string
+}
+
+// existingFor is what the batch's pre-fetch found under either of the
+// order's keys.
+func (b *batch) existingFor(p prepared) []procountor.InvoiceBasicInfo {
+	found := b.existing[p.oin]
+	if p.current != p.oin {
+		found = append(slices.Clone(found), b.existing[p.current]...)
+	}
+	return found
 }
 
 func (b *batch) send(ctx context.Context, o store.Order) (OrderOutcome, string) {
@@ -347,14 +366,14 @@ func (b *batch) send(ctx context.Context, o store.Order) (OrderOutcome, string) 
 	if out != "" {
 		return out, msg
 	}
-	if found := b.existing[p.oin]; len(found) > 0 {
+	if found := b.existingFor(p); len(found) > 0 {
 		return b.link(ctx, o, found, "it was already in Procountor before this batch")
 	}
 	if e.opts.DryRun {
 		return OutcomeSent, fmt.Sprintf("would create an invoice (%s)", p.res.Channel)
 	}
 
-	claim, err := st.Claim(ctx, o.ID)
+	claim, err := st.Claim(ctx, o.ID, p.oin)
 	switch {
 	case errors.Is(err, store.ErrStateChanged):
 		return OutcomeSkipped, "not started: the order was changed or taken meanwhile"
@@ -386,19 +405,23 @@ func (b *batch) prepare(ctx context.Context, o store.Order) (prepared, OrderOutc
 		out, msg := b.passing(ctx, err, "reading Procountor's registers failed")
 		return prepared{}, out, msg
 	}
-	p := prepared{res: res, oin: res.Invoice.OriginalInvoiceNumber}
-	if p.oin == "" {
+	p := prepared{res: res, current: res.Invoice.OriginalInvoiceNumber}
+	if p.current == "" {
 		// The look-up after a lost answer needs it: never create without one.
-		p.oin = invoice.OriginalInvoiceNumber(o.Canonical, e.opts.Prefix)
-		p.res.Invoice.OriginalInvoiceNumber = p.oin
+		p.current = invoice.OriginalInvoiceNumber(o.Canonical, e.opts.Prefix)
 	}
+	p.oin = p.current
+	if o.OriginalInvoiceNumber != "" {
+		p.oin = o.OriginalInvoiceNumber
+	}
+	p.res.Invoice.OriginalInvoiceNumber = p.oin
 	if len(res.Problems) > 0 {
 		if e.opts.DryRun {
 			return p, OutcomeNeedsAttention, "would need attention: " + res.Problems[0].String()
 		}
 		return p, OutcomeNeedsAttention, b.attention(ctx, o, res.Problems, "the invoice could not be made")
 	}
-	if res.Partner == nil || e.opts.DryRun || len(b.existing[p.oin]) > 0 {
+	if res.Partner == nil || e.opts.DryRun || len(b.existingFor(p)) > 0 {
 		return p, "", ""
 	}
 	wctx := context.WithoutCancel(ctx)
@@ -494,7 +517,7 @@ func (b *batch) link(ctx context.Context, o store.Order, found []procountor.Invo
 		return OutcomeLinked, fmt.Sprintf("would link to invoice %d (%s)", inv.InvoiceNumber, why)
 	}
 	wctx := context.WithoutCancel(ctx)
-	claim, err := b.e.opts.Store.Claim(wctx, o.ID)
+	claim, err := b.e.opts.Store.Claim(wctx, o.ID, inv.OriginalInvoiceNumber)
 	if errors.Is(err, store.ErrStateChanged) {
 		return OutcomeSkipped, "not started: the order was changed or taken meanwhile"
 	} else if err != nil {

@@ -197,8 +197,10 @@ type plainBuilder struct {
 	after []invoice.AfterKind
 	// overpay marks more paid than the invoice's total, which Procountor refuses.
 	overpay bool
-	mu      sync.Mutex
-	calls   int
+	// prefix is the settings' shop_prefix the key is made with.
+	prefix string
+	mu     sync.Mutex
+	calls  int
 }
 
 func (b *plainBuilder) Build(_ context.Context, o order.Order) (invoice.Result, error) {
@@ -224,7 +226,7 @@ func (b *plainBuilder) Build(_ context.Context, o order.Order) (invoice.Result, 
 			CurrencyRate: procountor.Dec(decimal.NewFromInt(1)), BankReferenceCode: procountor.Reference("")},
 		ExtraInfo:             procountor.ExtraInfo{UnitPricesIncludeVAT: o.PricesIncludeVAT},
 		DiscountPercent:       zero,
-		OriginalInvoiceNumber: invoice.OriginalInvoiceNumber(o, ""),
+		OriginalInvoiceNumber: invoice.OriginalInvoiceNumber(o, b.prefix),
 		VATStatus:             1, InvoiceChannel: "EMAIL", Language: "FINNISH",
 	}
 	for _, l := range o.Lines {

@@ -225,7 +225,7 @@ func TestReconcile(t *testing.T) {
 	var made procountor.Invoice
 	for i, o := range orders[:3] {
 		rec := f.state(o)
-		if _, err := f.s.Claim(f.ctx, rec.ID); err != nil {
+		if _, err := f.s.Claim(f.ctx, rec.ID, invoice.OriginalInvoiceNumber(o, "")); err != nil {
 			t.Fatalf("Claim(%s): %v", o.OrderNumber, err)
 		}
 		if i == 0 { // this one's POST went through before the crash

@@ -1,0 +1,137 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"orderbridge/internal/invoice"
+	"orderbridge/internal/order"
+	"orderbridge/internal/procountor"
+	"orderbridge/internal/procountor/sandbox"
+	"orderbridge/internal/store"
+)
+
+// Search modes of searchFault.
+const (
+	searchWorks int32 = iota
+	searchFails       // Procountor's search is down
+	searchLags        // the search does not see invoices made a moment ago
+)
+
+// searchFault is the real client over HTTP whose look-ups by
+// originalInvoiceNumber fail or lag behind creates while its mode says so;
+// the batch's scan by date and every other call go through as they are.
+type searchFault struct {
+	*procountor.Client
+	mode atomic.Int32
+}
+
+func (c *searchFault) SearchAllInvoices(ctx context.Context, s procountor.InvoiceSearch) ([]procountor.InvoiceBasicInfo, error) {
+	if s.OriginalInvoiceNumber != "" {
+		switch c.mode.Load() {
+		case searchFails:
+			return nil, errors.New("procountor: search unavailable (test)")
+		case searchLags:
+			return nil, nil
+		}
+	}
+	return c.Client.SearchAllInvoices(ctx, s)
+}
+
+// invoicesFor are Procountor's invoices carrying key.
+func (f *sendFixture) invoicesFor(key string) []procountor.InvoiceBasicInfo {
+	f.t.Helper()
+	found, err := f.client.SearchAllInvoices(f.ctx, procountor.InvoiceSearch{OriginalInvoiceNumber: key})
+	if err != nil {
+		f.t.Fatalf("SearchAllInvoices(%s): %v", key, err)
+	}
+	return found
+}
+
+// sentOnce checks that order o is sent with the one invoice that carries key.
+func (f *sendFixture) sentOnce(o order.Order, key string) {
+	f.t.Helper()
+	rec := f.state(o)
+	found := f.invoicesFor(key)
+	if rec.State != store.StateSent || len(found) != 1 || found[0].ID != rec.InvoiceID {
+		f.t.Errorf("order %s: %s with invoice id %d; Procountor's invoices for %s = %+v; want sent with exactly that one",
+			o.OrderNumber, rec.State, rec.InvoiceID, key, found)
+	}
+}
+
+// TestPrefixChangeWhileSending: the creates of a batch lose their answers and
+// the look-ups fail, so the orders stay sending; then the user changes the
+// shop prefix. Reconciliation must look the orders up by the key their
+// invoices carry (stored at the claim), not by one made from the new prefix,
+// or it would call them not created and the next batch would invoice them
+// twice.
+func TestPrefixChangeWhileSending(t *testing.T) {
+	f := newSendFixture(t, sandbox.Options{}, nil)
+	orders := numbered(2, "P-")
+	f.importOrders("prefix.csv", orders...)
+
+	blind := &searchFault{Client: f.client}
+	blind.mode.Store(searchFails)
+	f.srv.SetFaults(0, 0, 0, 1) // every create is saved, then its answer is lost
+	old := f.engine(blind, &plainBuilder{iban: f.iban, prefix: "vanha"}, func(o *Options) { o.Prefix, o.LookupTries = "vanha", 1 })
+	sum, err := old.Send(f.ctx, nil)
+	f.srv.SetFaults(0, 0, 0, 0)
+	if err != nil || sum.InDoubt != len(orders) {
+		t.Fatalf("Send() = %+v, %v; want every order in doubt", sum, err)
+	}
+	for _, o := range orders {
+		key := invoice.OriginalInvoiceNumber(o, "vanha")
+		if rec := f.state(o); rec.State != store.StateSending || rec.OriginalInvoiceNumber != key {
+			t.Errorf("order %s: %s with stored key %q, want sending with %q", o.OrderNumber, rec.State, rec.OriginalInvoiceNumber, key)
+		}
+	}
+
+	renamed := f.engine(f.client, &plainBuilder{iban: f.iban, prefix: "uusi"}, func(o *Options) { o.Prefix = "uusi" })
+	got, err := renamed.Reconcile(f.ctx)
+	if err != nil {
+		t.Fatalf("Reconcile: %v", err)
+	}
+	if want := (Reconciled{Found: len(orders)}); got != want {
+		t.Errorf("Reconcile() after the prefix changed = %+v, want %+v", got, want)
+	}
+	f.sendAll(renamed, 3, nil)
+	if n := f.srv.InvoiceCount(); n != len(orders) {
+		t.Errorf("sandbox InvoiceCount() = %d, want %d", n, len(orders))
+	}
+	for _, o := range orders {
+		f.sentOnce(o, invoice.OriginalInvoiceNumber(o, "vanha"))
+	}
+}
+
+// TestPrefixChangeAfterLaggingLookUp: a create's answer is lost and the
+// look-up, lagging behind, says the invoice is not there, so the order is
+// ready again although its invoice exists. Then the shop prefix changes. The
+// next batch's scan must recognise the invoice by the key stored at the
+// claim, not only by the one the new prefix makes.
+func TestPrefixChangeAfterLaggingLookUp(t *testing.T) {
+	f := newSendFixture(t, sandbox.Options{}, nil)
+	orders := numbered(1, "G-")
+	f.importOrders("lag.csv", orders...)
+
+	lagging := &searchFault{Client: f.client}
+	lagging.mode.Store(searchLags)
+	f.srv.SetFaults(0, 0, 0, 1)
+	old := f.engine(lagging, &plainBuilder{iban: f.iban, prefix: "vanha"}, func(o *Options) { o.Prefix, o.LookupTries = "vanha", 1 })
+	sum, err := old.Send(f.ctx, nil)
+	f.srv.SetFaults(0, 0, 0, 0)
+	if err != nil || sum.Retry != 1 {
+		t.Fatalf("Send() = %+v, %v; want the order ready again after a look-up that saw nothing", sum, err)
+	}
+	if n := f.srv.InvoiceCount(); n != 1 {
+		t.Fatalf("sandbox InvoiceCount() = %d, want 1 (the create was saved)", n)
+	}
+
+	renamed := f.engine(f.client, &plainBuilder{iban: f.iban, prefix: "uusi"}, func(o *Options) { o.Prefix = "uusi" })
+	sums := f.sendAll(renamed, 3, nil)
+	if n := f.srv.InvoiceCount(); n != 1 {
+		t.Errorf("sandbox InvoiceCount() = %d after %+v, want 1", n, sums)
+	}
+	f.sentOnce(orders[0], invoice.OriginalInvoiceNumber(orders[0], "vanha"))
+}
