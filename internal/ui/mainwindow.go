@@ -1,0 +1,315 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"orderbridge/internal/store"
+	"orderbridge/internal/transfer"
+)
+
+// MainOptions is what the main window needs.
+type MainOptions struct {
+	App    fyne.App
+	Window fyne.Window // parent of dialogs; its drops import files
+	Orders Orders
+	// Demo marks every screen as demo data.
+	Demo bool
+	// OnSettings opens the settings (the wizard's forms); nil hides the button.
+	OnSettings func()
+	// OnStatus gets the app's status after every change, for the tray; nil means none.
+	OnStatus func(Status)
+	// Go starts background work; nil means a goroutine. Tests run the work inline.
+	Go func(work func())
+	// Context bounds background work; nil means context.Background().
+	Context context.Context
+}
+
+// MainWindow is the everyday screen: the orders by state with their details, the send button
+// with its progress view, and the history search.
+type MainWindow struct {
+	opts MainOptions
+	ctx  context.Context
+
+	counts  map[store.State]int
+	status  Status
+	sending bool
+	stop    context.CancelFunc // cancels the batch being sent
+	stopped chan struct{}      // closed when the batch has ended; nil when none ran
+
+	reloading, reloadAgain bool
+
+	root      *fyne.Container // the whole window: orders or progress
+	ordersBox fyne.CanvasObject
+	send      *widget.Button
+	importNow *widget.Button
+	importF   *widget.Button
+	tabs      *container.AppTabs
+	lists     []*orderList // one per entry of tabs
+	detail    *orderDetail
+	history   *historyView
+	progress  *progressView
+	message   *widget.Label
+}
+
+// NewMainWindow builds the main window's content and loads the counts and the first page.
+func NewMainWindow(opts MainOptions) *MainWindow {
+	if opts.Go == nil {
+		opts.Go = func(work func()) { go work() }
+	}
+	m := &MainWindow{opts: opts, ctx: opts.Context, counts: map[store.State]int{}}
+	if m.ctx == nil {
+		m.ctx = context.Background()
+	}
+	m.status = Status{SetUp: true, Demo: opts.Demo}
+	m.build()
+	if opts.Window != nil {
+		opts.Window.SetOnDropped(m.onDropped)
+	}
+	m.Reload()
+	return m
+}
+
+// Content is the window's whole screen.
+func (m *MainWindow) Content() fyne.CanvasObject { return m.root }
+
+func (m *MainWindow) build() {
+	m.send = widget.NewButtonWithIcon("", theme.MailSendIcon(), m.Send)
+	m.send.Importance = widget.HighImportance
+	m.importNow = widget.NewButtonWithIcon(t("main.import"), theme.ViewRefreshIcon(), m.Import)
+	m.importF = widget.NewButtonWithIcon(t("main.importfile"), theme.FileIcon(), m.pickFile)
+	bar := []fyne.CanvasObject{m.send, m.importNow, m.importF, layout.NewSpacer()}
+	if m.opts.OnSettings != nil {
+		bar = append(bar, widget.NewButtonWithIcon(t("main.settings"), theme.SettingsIcon(), m.opts.OnSettings))
+	}
+	top := container.NewVBox()
+	if m.opts.Demo {
+		banner := widget.NewLabelWithStyle(t("demo.banner"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		banner.Wrapping = fyne.TextWrapWord
+		banner.Importance = widget.DangerImportance
+		top.Add(banner)
+	}
+	top.Add(container.NewHBox(bar...))
+
+	m.detail = newOrderDetail(m)
+	for _, tb := range tabs {
+		l := newOrderList(m, store.Query{States: tb.states}, m.detail.show)
+		m.lists = append(m.lists, l)
+	}
+	items := make([]*container.TabItem, 0, len(tabs)+1)
+	for i, tb := range tabs {
+		split := container.NewHSplit(container.NewBorder(listHeader(), nil, nil, nil, m.lists[i].list), m.detail.placeholder(i))
+		split.Offset = 0.58
+		items = append(items, container.NewTabItem(t(tb.key), split))
+	}
+	m.history = newHistoryView(m)
+	items = append(items, container.NewTabItemWithIcon(t("tab.history"), theme.SearchIcon(), m.history.root))
+	m.tabs = container.NewAppTabs(items...)
+	m.tabs.OnSelected = func(*container.TabItem) { m.detail.clear() }
+
+	m.message = widget.NewLabel("")
+	m.message.Wrapping = fyne.TextWrapWord
+	m.message.Hide()
+	m.ordersBox = container.NewBorder(top, m.message, nil, nil, m.tabs)
+	m.progress = newProgressView(m)
+	m.progress.root.Hide()
+	m.root = container.NewStack(m.ordersBox, m.progress.root)
+	m.updateSendButton()
+}
+
+// Reload reads the counts again and starts every list over, e.g. after an import or a send.
+// Calls that come while one is running are merged into one more.
+func (m *MainWindow) Reload() {
+	if m.reloading {
+		m.reloadAgain = true
+		return
+	}
+	m.reloading = true
+	orders, ctx := m.opts.Orders, m.ctx
+	m.opts.Go(func() {
+		counts, err := orders.Counts(ctx)
+		fyne.Do(func() {
+			m.reloading = false
+			if err != nil {
+				m.setMessage(t("main.error.list", map[string]any{"Problem": err.Error()}), true)
+			} else {
+				m.counts = counts
+				m.refreshLists()
+			}
+			if m.reloadAgain {
+				m.reloadAgain = false
+				m.Reload()
+			}
+		})
+	})
+}
+
+func (m *MainWindow) refreshLists() {
+	for i, tb := range tabs {
+		n := sum(m.counts, tb.states)
+		m.tabs.Items[i].Text = t(tb.key) + fmt.Sprintf(" (%d)", n)
+		m.lists[i].reset(store.Query{States: tb.states}, n)
+	}
+	m.tabs.Refresh()
+	m.history.run()
+	m.detail.reload()
+	m.updateSendButton()
+	m.status.Waiting = m.counts[store.StateReady]
+	m.status.Attention = sum(m.counts, tabs[1].states)
+	m.publish()
+}
+
+func (m *MainWindow) updateSendButton() {
+	n := m.counts[store.StateReady]
+	m.send.SetText(t("main.send", map[string]any{"N": n}))
+	if n == 0 || m.sending {
+		m.send.Disable()
+	} else {
+		m.send.Enable()
+	}
+	if m.sending {
+		m.importNow.Disable()
+		m.importF.Disable()
+	} else {
+		m.importNow.Enable()
+		m.importF.Enable()
+	}
+}
+
+// Status is the app's status as the tray shows it.
+func (m *MainWindow) Status() Status { return m.status }
+
+func (m *MainWindow) publish() {
+	if m.opts.OnStatus != nil {
+		m.opts.OnStatus(m.status)
+	}
+}
+
+// Sending says whether a batch is being sent.
+func (m *MainWindow) Sending() bool { return m.sending }
+
+// setMessage shows one line under the lists: what an import did, or what went wrong.
+func (m *MainWindow) setMessage(msg string, bad bool) {
+	m.message.SetText(msg)
+	if bad {
+		m.message.Importance = widget.DangerImportance
+	} else {
+		m.message.Importance = widget.MediumImportance
+	}
+	if msg == "" {
+		m.message.Hide()
+	} else {
+		m.message.Show()
+	}
+	m.message.Refresh()
+}
+
+// Import reads the configured sources now.
+func (m *MainWindow) Import() {
+	if m.sending {
+		return
+	}
+	m.importNow.Disable()
+	orders, ctx := m.opts.Orders, m.ctx
+	m.opts.Go(func() {
+		res, err := orders.Import(ctx)
+		fyne.Do(func() { m.imported(res, err) })
+	})
+}
+
+// ImportFiles imports files the user picked or dropped.
+func (m *MainWindow) ImportFiles(paths []string) {
+	if m.sending || len(paths) == 0 {
+		return
+	}
+	orders, ctx := m.opts.Orders, m.ctx
+	m.opts.Go(func() {
+		res, err := orders.ImportFiles(ctx, paths)
+		fyne.Do(func() { m.imported(res, err) })
+	})
+}
+
+func (m *MainWindow) imported(res transfer.Result, err error) {
+	m.updateSendButton()
+	if err != nil {
+		m.setMessage(t("main.error.import", map[string]any{"Problem": err.Error()}), true)
+		m.Reload()
+		return
+	}
+	msg := t("main.imported", map[string]any{"New": res.New, "Attention": res.NeedsAttention,
+		"Skipped": res.Skipped, "Duplicate": res.Duplicate + res.DuplicateDocuments})
+	if len(res.Problems) > 0 {
+		p := res.Problems[0]
+		words := p.Message
+		if english() {
+			words = p.MessageEN
+		}
+		msg += " " + t("main.import.problem", map[string]any{"File": p.File, "Problem": words, "More": len(res.Problems) - 1})
+	}
+	m.setMessage(msg, len(res.Problems) > 0 || res.FailedDocuments > 0)
+	m.Reload()
+	if res.NeedsAttention > 0 && m.opts.App != nil {
+		m.opts.App.SendNotification(fyne.NewNotification(t("app.title"), tn("notify.attention", res.NeedsAttention, nil)))
+	}
+}
+
+func (m *MainWindow) pickFile() {
+	if m.opts.Window == nil {
+		return
+	}
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		m.ImportFiles([]string{path})
+	}, m.opts.Window)
+	d.Show()
+}
+
+func (m *MainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	m.ImportFiles(paths)
+}
+
+// ShowOrders brings the orders view back from the progress view.
+func (m *MainWindow) ShowOrders() {
+	m.progress.root.Hide()
+	m.ordersBox.Show()
+	m.root.Refresh()
+}
+
+// SelectTab shows the order list of tab i (0 waiting, 1 attention, 2 sent, 3 skipped, 4 history).
+func (m *MainWindow) SelectTab(i int) { m.tabs.SelectIndex(i) }
+
+// describeSummary is a batch's result in one sentence.
+func describeSummary(s transfer.Summary) string {
+	var parts []string
+	add := func(n int, key string) {
+		if n > 0 {
+			parts = append(parts, tn(key, n, nil))
+		}
+	}
+	add(s.Sent+s.Linked, "batch.sent")
+	add(s.NeedsAttention+s.Failed, "batch.attention")
+	add(s.Retry+s.InDoubt, "batch.retry")
+	add(s.Skipped, "batch.notstarted")
+	if len(parts) == 0 {
+		return t("batch.nothing")
+	}
+	return strings.Join(parts, ", ")
+}
