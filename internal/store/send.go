@@ -152,6 +152,46 @@ func (s *Store) Finish(ctx context.Context, o Outcome) error {
 	})
 }
 
+// Linked is an invoice Procountor already has for a ready order.
+type Linked struct {
+	OrderID               int64
+	InvoiceID             int64 // required
+	InvoiceNumber         string
+	OriginalInvoiceNumber string // the key the invoice was found by
+	Channel               string // the invoice's channel in Procountor
+	Note                  string // why, for the order's story (kept on the attempt)
+}
+
+// Link marks a ready order sent with an invoice that Procountor already has
+// (made earlier by us, or by another tool), recorded as a look-up attempt
+// that succeeded: no create was made, so none is recorded. This is the one
+// way from ready to sent; it needs the invoice, so it cannot be used to skip
+// an order past its invoice. Like Claim, it is a compare-and-set: an order
+// that left ready meanwhile (or has a second version waiting) gets
+// ErrStateChanged.
+func (s *Store) Link(ctx context.Context, l Linked) error {
+	if l.InvoiceID == 0 {
+		return fmt.Errorf("store: link order %d: no Procountor invoice id", l.OrderID)
+	}
+	return s.Update(ctx, func(tx *Tx) error {
+		now := stamp(tx.now)
+		res, err := tx.tx.ExecContext(ctx, `UPDATE orders SET state = 'sent', reason = '', invoice_id = ?, invoice_number = ?,
+			original_invoice_number = CASE WHEN ? = '' THEN original_invoice_number ELSE ? END,
+			channel = ?, channel_reason = 'as in Procountor', not_before = '', updated_at = ?
+			WHERE id = ? AND state = 'ready' AND pending_json IS NULL`,
+			l.InvoiceID, l.InvoiceNumber, l.OriginalInvoiceNumber, l.OriginalInvoiceNumber, l.Channel, now, l.OrderID)
+		if err != nil {
+			return fmt.Errorf("store: link order %d: %w", l.OrderID, err)
+		}
+		if err := expectOne(res, l.OrderID); err != nil {
+			return err
+		}
+		_, err = tx.addAttempt(Attempt{OrderID: l.OrderID, Action: ActionLookup, Outcome: AttemptOK,
+			HTTPStatus: 200, Error: l.Note, FinishedAt: tx.now})
+		return err
+	})
+}
+
 // AddAttempt records a call other than the claimed create (a lookup, approve,
 // send, mark paid). Record it in doubt before the call and SettleAttempt after.
 func (s *Store) AddAttempt(ctx context.Context, a Attempt) (Attempt, error) {

@@ -508,27 +508,21 @@ func (b *batch) event(ctx context.Context, orderID int64, level store.Level, tex
 	_ = b.e.opts.Store.AddEvent(ctx, store.Event{Level: level, OrderID: orderID, Text: text})
 }
 
-// link marks a ready order sent with an invoice Procountor already had.
-// The store records sends through a claim, so the claim's create attempt is
-// settled as not made, with why.
+// link marks a ready order sent with an invoice Procountor already had,
+// recorded as a look-up, not as a create.
 func (b *batch) link(ctx context.Context, o store.Order, found []procountor.InvoiceBasicInfo, why string) (OrderOutcome, string) {
 	inv := first(found)
 	if b.e.opts.DryRun {
 		return OutcomeLinked, fmt.Sprintf("would link to invoice %d (%s)", inv.InvoiceNumber, why)
 	}
 	wctx := context.WithoutCancel(ctx)
-	claim, err := b.e.opts.Store.Claim(wctx, o.ID, inv.OriginalInvoiceNumber)
+	note := fmt.Sprintf("not created: Procountor already has invoice %d (id %d) for this order; linked to it", inv.InvoiceNumber, inv.ID)
+	err := b.e.opts.Store.Link(wctx, store.Linked{OrderID: o.ID, InvoiceID: inv.ID, InvoiceNumber: number(inv.InvoiceNumber),
+		OriginalInvoiceNumber: inv.OriginalInvoiceNumber, Channel: inv.InvoiceChannel, Note: note})
 	if errors.Is(err, store.ErrStateChanged) {
 		return OutcomeSkipped, "not started: the order was changed or taken meanwhile"
 	} else if err != nil {
-		return OutcomeSkipped, "not started: " + err.Error()
-	}
-	note := fmt.Sprintf("not created: Procountor already has invoice %d (id %d) for this order; linked to it", inv.InvoiceNumber, inv.ID)
-	err = b.e.opts.Store.Finish(wctx, store.Outcome{OrderID: o.ID, AttemptID: claim.ID, To: store.StateSent,
-		Attempt: store.AttemptFailed, Error: note, InvoiceID: inv.ID, InvoiceNumber: number(inv.InvoiceNumber),
-		Channel: inv.InvoiceChannel, ChannelReason: "as in Procountor"})
-	if err != nil {
-		return OutcomeInDoubt, err.Error()
+		return OutcomeSkipped, "not linked: " + err.Error()
 	}
 	b.event(wctx, o.ID, store.LevelInfo, fmt.Sprintf("Linked to invoice %d (Procountor id %d, %s): %s; no new invoice was made",
 		inv.InvoiceNumber, inv.ID, inv.Status, why))

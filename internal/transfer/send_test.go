@@ -134,6 +134,14 @@ func TestSendLinksExisting(t *testing.T) {
 	if !hasEvent(story.Events, "Linked to invoice") {
 		t.Errorf("events %+v, want one saying the order was linked", story.Events)
 	}
+	// Nothing was created for it: its story has the look-up, no create.
+	attempts, err := f.s.Attempts(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(attempts) != 1 || attempts[0].Action != store.ActionLookup || attempts[0].Outcome != store.AttemptOK {
+		t.Errorf("attempts of the linked order = %+v, want one successful lookup and no create", attempts)
+	}
 }
 
 // TestSendRefusedAndProblems: a build problem and Procountor's 400 both put
