@@ -808,7 +808,7 @@ func (s *conn) ensureFolder(dest string) error {
 }
 
 // wait returns when a mail may have arrived: IDLE until the server says so
-// (restarted every IdleRestart), or after Poll without IDLE.
+// (and at the latest after Poll or IdleRestart), or after Poll without IDLE.
 func (s *conn) wait(ctx context.Context) error {
 	select {
 	case <-s.news: // arrived while reading
@@ -828,6 +828,17 @@ func (s *conn) wait(ctx context.Context) error {
 		}
 		return nil
 	}
+	// A NOOP first collects the EXISTS of a mail that arrived during the
+	// read: some servers (imapmemserver) announce only changes made after
+	// IDLE begins.
+	if err := s.c.Noop().Wait(); err != nil {
+		return fmt.Errorf("mailbox: %w", err)
+	}
+	select {
+	case <-s.news:
+		return nil
+	default:
+	}
 	idle, err := s.c.Idle()
 	if err != nil {
 		return fmt.Errorf("mailbox: IDLE: %w", err)
@@ -839,7 +850,9 @@ func (s *conn) wait(ctx context.Context) error {
 	case <-s.c.Closed():
 		why = errors.New("mailbox: the server closed the connection")
 	case <-s.news:
-	case <-time.After(s.r.cfg.IdleRestart):
+	case <-time.After(min(s.r.cfg.IdleRestart, s.r.cfg.Poll)):
+		// Also read again every Poll while idle, so that a mail whose news
+		// fell between the NOOP and IDLE waits at most that long.
 	}
 	if err := idle.Close(); err != nil && why == nil {
 		why = fmt.Errorf("mailbox: end IDLE: %w", err)
