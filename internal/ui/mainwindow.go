@@ -293,6 +293,13 @@ func (m *MainWindow) ShowOrders() {
 	m.root.Refresh()
 }
 
+// openOrder shows order id in the Sent tab's detail panel.
+func (m *MainWindow) openOrder(id int64) {
+	m.ShowOrders()
+	m.tabs.SelectIndex(2)
+	m.detail.show(store.Summary{ID: id})
+}
+
 // SelectTab shows the order list of tab i (0 waiting, 1 attention, 2 sent, 3 skipped, 4 history).
 func (m *MainWindow) SelectTab(i int) { m.tabs.SelectIndex(i) }
 

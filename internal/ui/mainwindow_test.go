@@ -36,6 +36,7 @@ type realOrders struct {
 	base   string
 	// onProgress, when set, sees every event before the window does (a test's hand on Cancel).
 	onProgress func(transfer.Progress)
+	noURL      bool // InvoiceURL answers nil, as for a Procountor without a known web address
 }
 
 func newRealOrders(t testing.TB) *realOrders {
@@ -149,6 +150,9 @@ func (r *realOrders) Retry(ctx context.Context, id int64) error {
 	return r.s.MoveToReady(ctx, id, "retry")
 }
 func (r *realOrders) InvoiceURL(id int64) *url.URL {
+	if r.noURL {
+		return nil
+	}
 	u, _ := url.Parse(fmt.Sprintf("%s/invoices/%d", r.base, id))
 	return u
 }
@@ -304,6 +308,7 @@ func TestMainWindowImportAndSend(t *testing.T) {
 
 func TestMainWindowCancel(t *testing.T) {
 	o := newRealOrders(t)
+	o.noURL = true
 	m, _, _ := newTestWindow(t, o, settings.English)
 	test.Tap(m.importNow)
 	counts, _ := o.s.Counts(context.Background())
@@ -339,6 +344,21 @@ func TestMainWindowCancel(t *testing.T) {
 	case <-m.StopSending():
 	default:
 		t.Error("StopSending after the batch did not report it ended")
+	}
+	// Without a web address, an invoice's line in the summary opens the order in the app.
+	if got := len(m.progress.links.Objects); got != 2 {
+		t.Fatalf("summary lists %d invoices, want 2", got)
+	}
+	b, ok := m.progress.links.Objects[0].(*widget.Button)
+	if !ok {
+		t.Fatalf("summary line is %T, want a button", m.progress.links.Objects[0])
+	}
+	test.Tap(b)
+	if !m.ordersBox.Visible() || m.tabs.SelectedIndex() != 2 {
+		t.Errorf("the invoice line did not open the Sent tab (tab %d)", m.tabs.SelectedIndex())
+	}
+	if shown := texts(m.detail.holders[2]); !contains(shown, "Invoice") || len(m.detail.problems) != 0 {
+		t.Errorf("opened order panel reads %q, want its invoice and no problems", shown)
 	}
 }
 

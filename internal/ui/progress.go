@@ -25,6 +25,7 @@ type outcomeLine struct {
 
 // invoiceLink is a sent order's invoice, for the summary.
 type invoiceLink struct {
+	orderID         int64
 	number, invoice string
 	url             *url.URL
 }
@@ -160,9 +161,15 @@ func (p *progressView) finish(sum transfer.Summary, err error, links []invoiceLi
 		label := t("progress.invoice", map[string]any{"Number": l.number, "Invoice": l.invoice})
 		if l.url != nil {
 			p.links.Add(widget.NewHyperlink(label, l.url))
-		} else {
-			p.links.Add(widget.NewLabel(label))
+			continue
 		}
+		// Without a web address for the invoice, the link opens the order here, with its
+		// invoice number, channel and attempts.
+		id := l.orderID
+		b := widget.NewButtonWithIcon(label, theme.DocumentIcon(), func() { p.m.openOrder(id) })
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		p.links.Add(b)
 	}
 	p.links.Refresh()
 }
@@ -200,7 +207,7 @@ func (m *MainWindow) Send() {
 			if err != nil || st.Order.State != store.StateSent {
 				continue
 			}
-			links = append(links, invoiceLink{number: st.Order.Number, invoice: st.Order.InvoiceNumber, url: orders.InvoiceURL(st.Order.InvoiceID)})
+			links = append(links, invoiceLink{orderID: id, number: st.Order.Number, invoice: st.Order.InvoiceNumber, url: orders.InvoiceURL(st.Order.InvoiceID)})
 		}
 		fyne.DoAndWait(func() { m.finished(sum, err, links) })
 	})
