@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"orderbridge/internal/settings"
 )
 
 func TestParseMail(t *testing.T) {
@@ -151,6 +153,34 @@ func TestOrderFileKind(t *testing.T) {
 	} {
 		if got := orderFileKind(tc.mt, tc.name); got != tc.want {
 			t.Errorf("orderFileKind(%q, %q) = %v, want %v", tc.mt, tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestNewRefusesUnsafeSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		cfg     Config
+		wantErr string
+		port    int
+	}{
+		{"plain to a remote server", Config{Host: "imap.example.fi", Username: "u", Security: settings.SecurityPlain}, "only to a mail server on this machine", 0},
+		{"plain to loopback", Config{Host: "127.0.0.1", Username: "u", Security: settings.SecurityPlain}, "", 143},
+		{"TLS by default on 993", Config{Host: "imap.example.fi", Username: "u"}, "", 993},
+		{"STARTTLS on 143", Config{Host: "imap.example.fi", Username: "u", Security: settings.SecurityStartTLS}, "", 143},
+		{"move without a folder", Config{Host: "h", Username: "u", After: settings.AfterImportMove}, "folder to move them to", 0},
+		{"no host", Config{Username: "u"}, "must be set", 0},
+	} {
+		r, err := New(tc.cfg, nil, nil, nil)
+		switch {
+		case tc.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: New() = %v, want an error saying %q", tc.name, err, tc.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%s: New() = %v, want nil", tc.name, err)
+		case r.cfg.Port != tc.port:
+			t.Errorf("%s: port = %d, want %d", tc.name, r.cfg.Port, tc.port)
 		}
 	}
 }
