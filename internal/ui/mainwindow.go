@@ -44,6 +44,8 @@ type MainWindow struct {
 	sending bool
 	stop    context.CancelFunc // cancels the batch being sent
 	stopped chan struct{}      // closed when the batch has ended; nil when none ran
+	last    transfer.Summary   // the last batch's outcome
+	lastErr error
 
 	reloading, reloadAgain bool
 
@@ -191,6 +193,12 @@ func (m *MainWindow) publish() {
 	if m.opts.OnStatus != nil {
 		m.opts.OnStatus(m.status)
 	}
+}
+
+// SetPaused records whether automatic mode is paused, for the tray.
+func (m *MainWindow) SetPaused(paused bool) {
+	m.status.Paused = paused
+	m.publish()
 }
 
 // Sending says whether a batch is being sent.

@@ -237,6 +237,7 @@ func (m *MainWindow) progressed(ev transfer.Progress) {
 }
 
 func (m *MainWindow) finished(sum transfer.Summary, err error, links []invoiceLink) {
+	m.last, m.lastErr = sum, err
 	m.sending = false
 	m.stop = nil
 	m.status.Sending = false
@@ -247,6 +248,19 @@ func (m *MainWindow) finished(sum transfer.Summary, err error, links []invoiceLi
 		m.opts.App.SendNotification(fyne.NewNotification(t("notify.batch"), msg))
 	}
 }
+
+// StartBatch sends as Send does (auto mode calls it) and returns a channel closed when the batch
+// has ended; ok is false when a batch was already running (done is then that batch's).
+func (m *MainWindow) StartBatch() (done <-chan struct{}, ok bool) {
+	if m.sending {
+		return m.stopped, false
+	}
+	m.Send()
+	return m.stopped, true
+}
+
+// LastBatch is what the last batch came to.
+func (m *MainWindow) LastBatch() (transfer.Summary, error) { return m.last, m.lastErr }
 
 // StopSending cancels the batch being sent. The order whose call is in flight is left for the
 // engine to settle (it stays sending and is reconciled next time); no other order is started.
