@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -23,14 +24,27 @@ type MainOptions struct {
 	Orders Orders
 	// Demo marks every screen as demo data.
 	Demo bool
-	// OnSettings opens the settings (the wizard's forms); nil hides the button.
+	// OnSettings opens the setup's forms (the wizard's steps); nil leaves them out.
 	OnSettings func()
+	// Language is the language on screen; OnLanguage switches it (the app saves it and builds
+	// the window again); nil leaves the choice out.
+	Language   settings.Language
+	OnLanguage func(settings.Language)
+	// Login is the start-at-login switch (autostart.Entry is one); nil leaves it out.
+	Login Login
 	// OnStatus gets the app's status after every change, for the tray; nil means none.
 	OnStatus func(Status)
 	// Go starts background work; nil means a goroutine. Tests run the work inline.
 	Go func(work func())
 	// Context bounds background work; nil means context.Background().
 	Context context.Context
+}
+
+// Login starts the app when the user logs in.
+type Login interface {
+	Enabled() bool
+	Enable() error
+	Disable() error
 }
 
 // MainWindow is the everyday screen: the orders by state with their details, the send button
@@ -60,6 +74,9 @@ type MainWindow struct {
 	history   *historyView
 	progress  *progressView
 	message   *widget.Label
+
+	settingsBtn *widget.Button
+	settings    *settingsPanel // while the settings dialog is open
 }
 
 // NewMainWindow builds the main window's content and loads the counts and the first page.
@@ -89,8 +106,9 @@ func (m *MainWindow) build() {
 	m.importNow = widget.NewButtonWithIcon(t("main.import"), theme.ViewRefreshIcon(), m.Import)
 	m.importF = widget.NewButtonWithIcon(t("main.importfile"), theme.FileIcon(), m.pickFile)
 	bar := []fyne.CanvasObject{m.send, m.importNow, m.importF, layout.NewSpacer()}
-	if m.opts.OnSettings != nil {
-		bar = append(bar, widget.NewButtonWithIcon(t("main.settings"), theme.SettingsIcon(), m.opts.OnSettings))
+	if m.opts.OnSettings != nil || m.opts.OnLanguage != nil || m.opts.Login != nil {
+		m.settingsBtn = widget.NewButtonWithIcon(t("main.settings"), theme.SettingsIcon(), m.showSettings)
+		bar = append(bar, m.settingsBtn)
 	}
 	top := container.NewVBox()
 	if m.opts.Demo {
@@ -327,4 +345,88 @@ func describeSummary(s transfer.Summary) string {
 		return t("batch.nothing")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// settingsPanel is the main window's settings: the language, start at login, and the setup's
+// forms.
+type settingsPanel struct {
+	language *widget.Select
+	login    *widget.Check
+	setup    *widget.Button
+	problem  *widget.Label
+	box      *fyne.Container
+}
+
+func (m *MainWindow) newSettingsPanel(close func()) *settingsPanel {
+	p := &settingsPanel{box: container.NewVBox()}
+	p.problem = widget.NewLabel("")
+	p.problem.Wrapping = fyne.TextWrapWord
+	p.problem.Importance = widget.DangerImportance
+	p.problem.Hide()
+	form := widget.NewForm()
+	if m.opts.OnLanguage != nil {
+		p.language = widget.NewSelect([]string{"Suomi", "English"}, nil)
+		if m.opts.Language == settings.English {
+			p.language.SetSelected("English")
+		} else {
+			p.language.SetSelected("Suomi")
+		}
+		p.language.OnChanged = func(choice string) {
+			l := settings.Finnish
+			if choice == "English" {
+				l = settings.English
+			}
+			if l != m.opts.Language {
+				close()
+				m.opts.OnLanguage(l)
+			}
+		}
+		form.Append(t("settings.language"), p.language)
+	}
+	if m.opts.Login != nil {
+		p.login = widget.NewCheck(t("settings.login"), nil)
+		p.login.SetChecked(m.opts.Login.Enabled())
+		p.login.OnChanged = func(on bool) {
+			var err error
+			if on {
+				err = m.opts.Login.Enable()
+			} else {
+				err = m.opts.Login.Disable()
+			}
+			if err != nil {
+				p.problem.SetText(t("settings.login.error", map[string]any{"Problem": err.Error()}))
+				p.problem.Show()
+			}
+		}
+		form.Append(t("settings.start"), p.login)
+	}
+	p.box.Add(form)
+	p.box.Add(p.problem)
+	if m.opts.OnSettings != nil {
+		p.setup = widget.NewButtonWithIcon(t("settings.setup"), theme.SettingsIcon(), func() {
+			close()
+			m.opts.OnSettings()
+		})
+		p.box.Add(explanation(t("settings.setup.help")))
+		p.box.Add(container.NewHBox(p.setup))
+	}
+	return p
+}
+
+func (m *MainWindow) showSettings() {
+	var d dialog.Dialog
+	closeFn := func() {
+		if d != nil {
+			d.Hide()
+		}
+		m.settings = nil
+	}
+	m.settings = m.newSettingsPanel(closeFn)
+	if m.opts.Window == nil {
+		return
+	}
+	d = dialog.NewCustom(t("main.settings"), t("settings.close"), m.settings.box, m.opts.Window)
+	d.SetOnClosed(func() { m.settings = nil })
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
 }

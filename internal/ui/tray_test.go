@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"orderbridge/assets"
+	"orderbridge/internal/autostart"
 	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
 )
@@ -180,5 +181,45 @@ func TestTrayFollowsEngine(t *testing.T) {
 func TestNewTrayWithoutDesktop(t *testing.T) {
 	if _, ok := NewTray(test.NewTempApp(t), nil, TrayActions{}); ok {
 		t.Error("NewTray accepted an app without a system tray")
+	}
+}
+
+func TestSettingsPanel(t *testing.T) {
+	o := newRealOrders(t)
+	a := test.NewTempApp(t)
+	if err := UseLanguage(settings.Finnish); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	login := autostart.Entry{ID: "fi.tilaussilta.test", Name: "Tilaussilta", Exec: []string{"/bin/true"}, Dir: t.TempDir()}
+	var chosen []settings.Language
+	setup := 0
+	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, Language: settings.Finnish, Login: login,
+		OnLanguage: func(l settings.Language) { chosen = append(chosen, l) }, OnSettings: func() { setup++ }})
+	w.SetContent(m.Content())
+	test.Tap(m.settingsBtn)
+	p := m.settings
+	if p == nil {
+		t.Fatal("Settings opened no panel")
+	}
+	if p.login.Checked {
+		t.Error("start at login shown on before it was switched on")
+	}
+	test.Tap(p.login)
+	if !login.Enabled() {
+		t.Error("ticking start at login wrote no autostart entry")
+	}
+	test.Tap(p.login)
+	if login.Enabled() {
+		t.Error("unticking start at login left the autostart entry")
+	}
+	p.language.SetSelected("English")
+	if len(chosen) != 1 || chosen[0] != settings.English {
+		t.Errorf("language choice gave %v, want [en]", chosen)
+	}
+	test.Tap(m.settingsBtn)
+	test.Tap(m.settings.setup)
+	if setup != 1 {
+		t.Errorf("the setup button opened the setup %d times, want 1", setup)
 	}
 }
