@@ -160,6 +160,16 @@ var fields = []field{
 		AfterImportKeyword, AfterImportMove, AfterImportBoth),
 	textField("sources.mailbox.processed_folder", "a mailbox folder name, e.g. Processed",
 		func(s *Settings) *string { return &s.Sources.Mailbox.ProcessedFolder }, checkText(200, false)),
+	{
+		key:     "sources.mailbox.senders",
+		allowed: allowedSenders,
+		get:     func(s *Settings) string { return strings.Join(s.Sources.Mailbox.Senders, ",") },
+		set:     setSenders,
+	},
+	textField("sources.mailbox.subject", "empty (every subject), or words the subject must contain, e.g. Tilausvienti (plain text, capitals do not matter)",
+		func(s *Settings) *string { return &s.Sources.Mailbox.Subject }, checkText(200, true)),
+	textField("sources.mailbox.failed_folder", "empty (mails that cannot be read only get the keyword $OrderBridgeFailed), or a mailbox folder name, e.g. Failed",
+		func(s *Settings) *string { return &s.Sources.Mailbox.FailedFolder }, checkText(200, true)),
 
 	enumField("invoice.language", func(s *Settings) *InvoiceLanguage { return &s.Invoice.Language },
 		InvoiceLanguageAuto, InvoiceLanguageFinnish, InvoiceLanguageSwedish, InvoiceLanguageEnglish),
@@ -271,7 +281,37 @@ func (s *Settings) crossCheck() error {
 			Reason:  fmt.Sprintf("plain (unencrypted) is allowed only for a mail server on this machine, not for %q", mb.Host),
 		}
 	}
+	// A hand-edited file may hold a list entry that the comma form hides.
+	for _, a := range mb.Senders {
+		if r := checkSender(a); r != "" {
+			return &ValueError{Key: "sources.mailbox.senders", Value: a, Allowed: allowedSenders, Reason: fmt.Sprintf("%q %s", a, r)}
+		}
+	}
+	// Moving a mail into the folder being read would give it a new number
+	// there, and it would be read again and again.
+	if mb.FailedFolder != "" && sameFolder(mb.FailedFolder, mb.Folder) {
+		return &ValueError{
+			Key:     "sources.mailbox.failed_folder",
+			Value:   mb.FailedFolder,
+			Allowed: "empty, or a folder other than sources.mailbox.folder",
+			Reason:  fmt.Sprintf("%q is the folder the orders are read from; choose another folder or leave it empty", mb.FailedFolder),
+		}
+	}
+	if mb.AfterImport != AfterImportKeyword && sameFolder(mb.ProcessedFolder, mb.Folder) {
+		return &ValueError{
+			Key:     "sources.mailbox.processed_folder",
+			Value:   mb.ProcessedFolder,
+			Allowed: "a folder other than sources.mailbox.folder",
+			Reason:  fmt.Sprintf("%q is the folder the orders are read from, so imported mails cannot be moved there", mb.ProcessedFolder),
+		}
+	}
 	return nil
+}
+
+// sameFolder compares IMAP folder names: INBOX in any case is the inbox
+// (RFC 3501 §5.1); other names are case-sensitive.
+func sameFolder(a, b string) bool {
+	return a == b || strings.EqualFold(a, "INBOX") && strings.EqualFold(b, "INBOX")
 }
 
 func isLoopback(host string) bool {
@@ -447,4 +487,68 @@ func setVATByCode(s *Settings, v string) error {
 	}
 	s.Invoice.VATByCode = m
 	return nil
+}
+
+const allowedSenders = "empty (mail from anyone), or addresses and @domains separated by commas, e.g. orders@shop.fi,@verkkokauppa.fi"
+
+// setSenders reads the sender allow-list: full addresses, or @domain for
+// everyone at a domain. Spaces around the commas are dropped.
+func setSenders(s *Settings, v string) error {
+	const key, allowed = "sources.mailbox.senders", allowedSenders
+	var list []string
+	if v != "" {
+		if r := checkText(2000, true)(v); r != "" {
+			return &ValueError{Key: key, Value: v, Allowed: allowed, Reason: r}
+		}
+		seen := map[string]bool{}
+		for part := range strings.SplitSeq(v, ",") {
+			part = strings.TrimSpace(part)
+			bad := func(reason string) error {
+				return &ValueError{Key: key, Value: v, Allowed: allowed, Reason: reason}
+			}
+			if part == "" {
+				return bad("has an empty entry (two commas in a row, or a comma at either end)")
+			}
+			if r := checkSender(part); r != "" {
+				return bad(fmt.Sprintf("%q %s", part, r))
+			}
+			if seen[strings.ToLower(part)] {
+				return bad(fmt.Sprintf("%q is listed twice", part))
+			}
+			seen[strings.ToLower(part)] = true
+			list = append(list, part)
+		}
+	}
+	s.Sources.Mailbox.Senders = list
+	return nil
+}
+
+// checkSender allows "local@domain" or "@domain", with a domain of letters,
+// digits, - and dots (at least one dot).
+func checkSender(v string) string {
+	local, domain, ok := strings.Cut(v, "@")
+	switch {
+	case !ok:
+		return fmt.Sprintf("is not an e-mail address; write @%s for everyone at that domain, or a full address such as orders@%s", v, v)
+	case strings.Contains(domain, "@"):
+		return "has more than one @"
+	case strings.IndexFunc(local, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(`<>()[]\,;:"`, r) }) >= 0:
+		return "is not a plain e-mail address (write only the address, such as orders@shop.fi, without a name or <>)"
+	}
+	if r := checkMailDomain(domain); r != "" {
+		return r
+	}
+	return ""
+}
+
+func checkMailDomain(d string) string {
+	switch {
+	case d == "":
+		return "has nothing after the @"
+	case !strings.Contains(d, ".") || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") || strings.Contains(d, ".."):
+		return fmt.Sprintf("has %q after the @, which is not a domain such as shop.fi", d)
+	case strings.IndexFunc(d, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.' }) >= 0:
+		return fmt.Sprintf("has %q after the @, which is not a domain such as shop.fi (only letters, digits, - and dots)", d)
+	}
+	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -93,6 +94,16 @@ type Mailbox struct {
 	Folder          string      `json:"folder"`
 	AfterImport     AfterImport `json:"after_import"`
 	ProcessedFolder string      `json:"processed_folder"`
+	// Senders are the only From addresses whose mails are read: a full
+	// address, or "@shop.fi" for everyone at a domain; empty reads all.
+	Senders []string `json:"senders"`
+	// Subject is plain text that a mail's subject must contain, case
+	// not minding (not a pattern: shop owners type words, not regexps);
+	// empty reads every subject.
+	Subject string `json:"subject"`
+	// FailedFolder is where a mail without a usable order file is moved;
+	// empty leaves it in place with only the failed keyword.
+	FailedFolder string `json:"failed_folder"`
 }
 
 // Security is how the IMAP connection is protected.
@@ -271,6 +282,7 @@ func Defaults() *Settings {
 // Clone returns a deep copy.
 func (s *Settings) Clone() *Settings {
 	c := *s
+	c.Sources.Mailbox.Senders = slices.Clone(s.Sources.Mailbox.Senders)
 	c.Invoice.VATByCode = maps.Clone(s.Invoice.VATByCode)
 	if c.Invoice.VATByCode == nil {
 		c.Invoice.VATByCode = VATRates{}

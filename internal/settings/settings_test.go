@@ -22,6 +22,7 @@ var wantKeys = []string{
 	"sources.folder.enabled", "sources.folder.path",
 	"sources.mailbox.enabled", "sources.mailbox.host", "sources.mailbox.port", "sources.mailbox.security",
 	"sources.mailbox.username", "sources.mailbox.folder", "sources.mailbox.after_import", "sources.mailbox.processed_folder",
+	"sources.mailbox.senders", "sources.mailbox.subject", "sources.mailbox.failed_folder",
 	"invoice.language", "invoice.shop_prefix", "invoice.vat_by_code",
 	"invoice.customer_data", "invoice.update_register", "invoice.create_customers", "invoice.match_first",
 	"invoice.match_products", "invoice.unknown_product", "invoice.channel", "invoice.paid_orders_no_sending",
@@ -53,6 +54,9 @@ func TestDefaults(t *testing.T) {
 		"sources.mailbox.folder":           "INBOX",
 		"sources.mailbox.after_import":     "keyword",
 		"sources.mailbox.processed_folder": "Processed",
+		"sources.mailbox.senders":          "",
+		"sources.mailbox.subject":          "",
+		"sources.mailbox.failed_folder":    "",
 		"invoice.language":                 "auto",
 		"invoice.shop_prefix":              "",
 		"invoice.vat_by_code":              "",
@@ -156,6 +160,34 @@ func TestSet(t *testing.T) {
 		{"sources.mailbox.after_import", "delete", false, ""},
 		{"sources.mailbox.processed_folder", "Käsitellyt", true, ""},
 		{"sources.mailbox.processed_folder", "", false, ""},
+		{"sources.mailbox.processed_folder", "INBOX", true, ""}, // after_import is keyword: nothing moves
+		{"sources.mailbox.senders", "orders@shop.fi", true, ""},
+		{"sources.mailbox.senders", "orders@shop.fi, @Verkkokauppa.fi ,noreply@mycashflow.fi", true, "orders@shop.fi,@Verkkokauppa.fi,noreply@mycashflow.fi"},
+		{"sources.mailbox.senders", "@kärkkäinen.fi", true, ""},
+		{"sources.mailbox.senders", "", true, ""},
+		{"sources.mailbox.senders", "shop.fi", false, ""},
+		{"sources.mailbox.senders", "orders@shop.fi,,@b.fi", false, ""},
+		{"sources.mailbox.senders", "orders@shop.fi,", false, ""},
+		{"sources.mailbox.senders", "orders@", false, ""},
+		{"sources.mailbox.senders", "@localhost", false, ""},
+		{"sources.mailbox.senders", "a@@shop.fi", false, ""},
+		{"sources.mailbox.senders", "Kauppa <orders@shop.fi>", false, ""},
+		{"sources.mailbox.senders", "orders@shop fi", false, ""},
+		{"sources.mailbox.senders", "orders@shop..fi", false, ""},
+		{"sources.mailbox.senders", "a@shop.fi,A@SHOP.FI", false, ""},
+		{"sources.mailbox.senders", "a@shop.fi\nb@shop.fi", false, ""},
+		{"sources.mailbox.subject", "Tilausvienti", true, ""},
+		{"sources.mailbox.subject", "Uusi tilaus #", true, ""},
+		{"sources.mailbox.subject", "(?i)tilaus.*", true, ""}, // plain text: a regexp is just characters
+		{"sources.mailbox.subject", "", true, ""},
+		{"sources.mailbox.subject", "line\nbreak", false, ""},
+		{"sources.mailbox.subject", " Tilaus", false, ""},
+		{"sources.mailbox.subject", strings.Repeat("x", 201), false, ""},
+		{"sources.mailbox.failed_folder", "Epäonnistuneet", true, ""},
+		{"sources.mailbox.failed_folder", "", true, ""},
+		{"sources.mailbox.failed_folder", "INBOX", false, ""}, // the folder being read
+		{"sources.mailbox.failed_folder", "inbox", false, ""}, // INBOX in any case
+		{"sources.mailbox.failed_folder", "Failed\t", false, ""},
 		{"invoice.language", "SWEDISH", true, ""},
 		{"invoice.language", "swedish", false, ""},
 		{"invoice.shop_prefix", "WOO-", true, ""},
@@ -269,6 +301,42 @@ func TestSetUnknownKey(t *testing.T) {
 	}
 }
 
+// TestMailboxFoldersDiffer: a mail moved into the folder being read gets a
+// new number there and would be read again, so the settings refuse it in
+// whichever order the keys are set.
+func TestMailboxFoldersDiffer(t *testing.T) {
+	tests := []struct {
+		name   string
+		sets   [][2]string // all but the last must succeed
+		badKey string      // "" when the last Set is fine
+	}{
+		{"failed into the folder", [][2]string{{"sources.mailbox.failed_folder", "INBOX"}}, "sources.mailbox.failed_folder"},
+		{"folder onto failed", [][2]string{{"sources.mailbox.failed_folder", "Tilaukset"}, {"sources.mailbox.folder", "Tilaukset"}}, "sources.mailbox.failed_folder"},
+		{"failed elsewhere", [][2]string{{"sources.mailbox.folder", "Tilaukset"}, {"sources.mailbox.failed_folder", "INBOX"}}, ""},
+		{"move into the folder", [][2]string{{"sources.mailbox.processed_folder", "INBOX"}, {"sources.mailbox.after_import", "move"}}, "sources.mailbox.processed_folder"},
+		{"both into the folder", [][2]string{{"sources.mailbox.after_import", "both"}, {"sources.mailbox.processed_folder", "Inbox"}}, "sources.mailbox.processed_folder"},
+		{"keyword only", [][2]string{{"sources.mailbox.processed_folder", "INBOX"}, {"sources.mailbox.after_import", "keyword"}}, ""},
+	}
+	for _, tt := range tests {
+		s := settings.Defaults()
+		last := len(tt.sets) - 1
+		for _, kv := range tt.sets[:last] {
+			mustSet(t, s, kv[0], kv[1])
+		}
+		before := s.Clone()
+		err := s.Set(tt.sets[last][0], tt.sets[last][1])
+		var ve *settings.ValueError
+		switch {
+		case tt.badKey == "" && err != nil:
+			t.Errorf("%s: Set(%q, %q) = %v, want nil", tt.name, tt.sets[last][0], tt.sets[last][1], err)
+		case tt.badKey != "" && (!errors.As(err, &ve) || ve.Key != tt.badKey):
+			t.Errorf("%s: Set(%q, %q) = %v, want a *ValueError for %s", tt.name, tt.sets[last][0], tt.sets[last][1], err, tt.badKey)
+		case tt.badKey != "":
+			assertSame(t, s, before) // refused: nothing changed
+		}
+	}
+}
+
 func TestPlainMailNeedsLoopback(t *testing.T) {
 	tests := []struct {
 		host string
@@ -342,25 +410,28 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	path := filepath.Join(dir, "settings.json")
 	s := settings.Defaults()
 	changes := map[string]string{
-		"ui.language":                  "en",
-		"procountor.environment":       "custom",
-		"procountor.base_url":          "http://127.0.0.1:41234/api",
-		"procountor.client_id":         "client-abc",
-		"sources.folder.enabled":       "true",
-		"sources.folder.path":          filepath.Join(dir, "orders"),
-		"sources.mailbox.host":         "127.0.0.1",
-		"sources.mailbox.security":     "plain",
-		"sources.mailbox.port":         "1143",
-		"sources.mailbox.username":     "kauppa@example.fi",
-		"invoice.shop_prefix":          "WOO",
-		"invoice.vat_by_code":          "BOOK=10,FOOD=13.5",
-		"invoice.channel":              "EMAIL",
-		"invoice.payment_term_days":    "30",
-		"invoice.after_create":         "approve",
-		"transfer.rate_limit":          "5",
-		"setup.step":                   "3",
-		"setup.demo":                   "true",
-		"sources.mailbox.after_import": "both",
+		"ui.language":                   "en",
+		"procountor.environment":        "custom",
+		"procountor.base_url":           "http://127.0.0.1:41234/api",
+		"procountor.client_id":          "client-abc",
+		"sources.folder.enabled":        "true",
+		"sources.folder.path":           filepath.Join(dir, "orders"),
+		"sources.mailbox.host":          "127.0.0.1",
+		"sources.mailbox.security":      "plain",
+		"sources.mailbox.port":          "1143",
+		"sources.mailbox.username":      "kauppa@example.fi",
+		"invoice.shop_prefix":           "WOO",
+		"invoice.vat_by_code":           "BOOK=10,FOOD=13.5",
+		"invoice.channel":               "EMAIL",
+		"invoice.payment_term_days":     "30",
+		"invoice.after_create":          "approve",
+		"transfer.rate_limit":           "5",
+		"setup.step":                    "3",
+		"setup.demo":                    "true",
+		"sources.mailbox.after_import":  "both",
+		"sources.mailbox.senders":       "orders@shop.fi,@verkkokauppa.fi",
+		"sources.mailbox.subject":       "Tilausvienti",
+		"sources.mailbox.failed_folder": "Epäonnistuneet",
 	}
 	for k, v := range changes {
 		mustSet(t, s, k, v)
@@ -387,6 +458,11 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	raw, _ := os.ReadFile(path)
 	var doc struct {
 		Version int `json:"version"`
+		Sources struct {
+			Mailbox struct {
+				Senders []string `json:"senders"`
+			} `json:"mailbox"`
+		} `json:"sources"`
 		Invoice struct {
 			VATByCode map[string]any `json:"vat_by_code"`
 		} `json:"invoice"`
@@ -396,6 +472,9 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	if doc.Version != settings.Version {
 		t.Errorf("file version = %d, want %d", doc.Version, settings.Version)
+	}
+	if got := doc.Sources.Mailbox.Senders; !slices.Equal(got, []string{"orders@shop.fi", "@verkkokauppa.fi"}) {
+		t.Errorf("sources.mailbox.senders in the file = %#v, want a JSON list of the two", got)
 	}
 	if got := doc.Invoice.VATByCode["FOOD"]; got != "13.5" {
 		t.Errorf("vat_by_code.FOOD in the file = %#v, want the string \"13.5\"", got)
@@ -452,6 +531,10 @@ func TestLoadDamaged(t *testing.T) {
 		{"a secret field", `{"version": 1, "procountor": {"api_key": "k-123"}}`, []string{`"procountor.api_key"`}},
 		{"bad vat", `{"version": 1, "invoice": {"vat_by_code": {"A": "abc"}}}`, []string{"vat_by_code"}},
 		{"plain to remote", `{"version": 1, "sources": {"mailbox": {"host": "imap.example.com", "security": "plain"}}}`, []string{"sources.mailbox.security", "plain"}},
+		{"senders not a list", `{"version": 1, "sources": {"mailbox": {"senders": "a@shop.fi"}}}`, []string{"sources.mailbox.senders"}},
+		{"two senders in one entry", `{"version": 1, "sources": {"mailbox": {"senders": ["a@shop.fi,b@shop.fi"]}}}`, []string{"sources.mailbox.senders", "more than one @"}},
+		{"bad sender", `{"version": 1, "sources": {"mailbox": {"senders": ["shop.fi"]}}}`, []string{"sources.mailbox.senders", "@shop.fi"}},
+		{"failed into the folder read", `{"version": 1, "sources": {"mailbox": {"folder": "Tilaukset", "failed_folder": "Tilaukset"}}}`, []string{"sources.mailbox.failed_folder", "read from"}},
 		{"two objects", `{"version": 1} {"version": 1}`, []string{"more after"}},
 		{"array", `[1]`, []string{"object"}},
 	}
