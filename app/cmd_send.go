@@ -25,7 +25,8 @@ summary JSON object goes to stdout:
   --dry-run  build the invoices and say what would happen; nothing changes
              in Procountor or in the history
 Exit status 1 when an order needs attention or failed, 2 on setup errors (no
-settings, no API key, the key rejected).
+settings, no API key, the key rejected) and when another Order Bridge is
+sending from the same history right now (nothing is done; run it again later).
 `
 
 // sendSummary is the JSON `send` prints; the field names are an interface
@@ -102,6 +103,9 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		return exitSetup
 	}
 	switch {
+	case errors.Is(err, transfer.ErrBusy):
+		fmt.Fprintf(e.stderr, "orderbridge send: %s\n%s\n", transfer.BusyFI, transfer.BusyEN)
+		return exitSetup
 	case errors.Is(err, transfer.ErrKeyRejected):
 		fmt.Fprintln(e.stderr, "orderbridge send: Procountor rejected the API key. Make a new key in Procountor and enter it in the setup; the orders not sent stay ready.")
 		return exitSetup

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,23 +19,60 @@ import (
 	"orderbridge/internal/store"
 )
 
-// TestSendCrash runs `orderbridge --home H send` as a child process against
-// a sandbox that keeps its state in a file, kills it with SIGKILL at seeded
-// random moments several times, and runs it again until it finishes: in the
-// end every order has exactly one invoice, none lost, none doubled. The
-// child uses the real invoice builder and the real client over HTTP.
-func TestSendCrash(t *testing.T) {
+// TestMain removes the orderbridge binary the child-process tests share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if cliBuild.dir != "" {
+		os.RemoveAll(cliBuild.dir)
+	}
+	os.Exit(code)
+}
+
+// cliBuild is the orderbridge binary, built once for every test that runs it
+// as a child process.
+var cliBuild struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// orderbridgeBinary builds orderbridge (once per test run) and returns its path.
+func orderbridgeBinary(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the orderbridge binary")
 	}
-	bin := filepath.Join(t.TempDir(), "orderbridge")
-	build := exec.Command("go", "build", "-o", bin, "orderbridge/app")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	cliBuild.once.Do(func() {
+		cliBuild.dir, cliBuild.err = os.MkdirTemp("", "orderbridge-test-")
+		if cliBuild.err != nil {
+			return
+		}
+		cliBuild.bin = filepath.Join(cliBuild.dir, "orderbridge")
+		if out, err := exec.Command("go", "build", "-o", cliBuild.bin, "orderbridge/app").CombinedOutput(); err != nil {
+			cliBuild.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if cliBuild.err != nil {
+		t.Fatal(cliBuild.err)
 	}
+	return cliBuild.bin
+}
 
-	state := filepath.Join(t.TempDir(), "sandbox.json")
-	f := newSendFixture(t, sandbox.Options{StatePath: state, Latency: 30 * time.Millisecond}, nil)
+// child runs `orderbridge --home H send` against the fixture's sandbox and
+// history, with the secrets in its environment.
+type child struct {
+	t    *testing.T
+	bin  string
+	home string
+	env  []string
+}
+
+// newChild writes settings for f's sandbox into f's home (whose history is
+// the fixture's) and returns a runner of the orderbridge binary there.
+func newChild(t *testing.T, f *sendFixture) *child {
+	t.Helper()
+	bin := orderbridgeBinary(t)
 	home := f.dir // the fixture's history is H/history.db, the one the child uses
 	loc, err := settings.Locate(home)
 	if err != nil {
@@ -51,37 +90,55 @@ func TestSendCrash(t *testing.T) {
 	if err := settings.Save(loc.SettingsFile, conf); err != nil {
 		t.Fatal(err)
 	}
-
-	orders := numbered(60, "K-")
-	f.importOrders("crash.csv", orders...)
-
 	env := []string{"ORDERBRIDGE_PROCOUNTOR_API_KEY=" + f.creds.APIKey, "ORDERBRIDGE_PROCOUNTOR_CLIENT_SECRET=" + f.creds.ClientSecret}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ORDERBRIDGE_") {
 			env = append(env, kv)
 		}
 	}
-	run := func(killAfter time.Duration) (code int, stdout, stderr string) {
-		cmd := exec.Command(bin, "--home", home, "send")
-		cmd.Env = env
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		if killAfter > 0 {
-			timer := time.AfterFunc(killAfter, func() { _ = cmd.Process.Kill() }) // SIGKILL
-			defer timer.Stop()
-		}
-		err := cmd.Wait()
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode(), out.String(), errOut.String()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return 0, out.String(), errOut.String()
+	return &child{t: t, bin: bin, home: home, env: env}
+}
+
+// send runs `orderbridge send`, killing it with SIGKILL after killAfter
+// when that is not 0 (exit code -1 then).
+func (c *child) send(killAfter time.Duration) (code int, stdout, stderr string) {
+	cmd := exec.Command(c.bin, "--home", c.home, "send")
+	cmd.Env = c.env
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
 	}
+	if killAfter > 0 {
+		timer := time.AfterFunc(killAfter, func() { _ = cmd.Process.Kill() }) // SIGKILL
+		defer timer.Stop()
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), out.String(), errOut.String()
+	} else if err != nil {
+		c.t.Fatal(err)
+	}
+	return 0, out.String(), errOut.String()
+}
+
+// TestSendCrash runs `orderbridge --home H send` as a child process against
+// a sandbox that keeps its state in a file, kills it with SIGKILL at seeded
+// random moments several times, and runs it again until it finishes: in the
+// end every order has exactly one invoice, none lost, none doubled. The
+// child uses the real invoice builder and the real client over HTTP.
+func TestSendCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the orderbridge binary")
+	}
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	f := newSendFixture(t, sandbox.Options{StatePath: state, Latency: 30 * time.Millisecond}, nil)
+	c := newChild(t, f)
+	run := c.send
+
+	orders := numbered(60, "K-")
+	f.importOrders("crash.csv", orders...)
 
 	rng := rand.New(rand.NewPCG(20260512, 1))
 	killed := 0

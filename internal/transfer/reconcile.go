@@ -28,9 +28,18 @@ type Reconciled struct {
 // Reconciliation never runs the after-create steps (approve, send, mark paid)
 // for a found invoice: whether they ran before the interruption is unknown,
 // so an invoice still UNFINISHED gets a warning for the user instead.
+//
+// It holds the send lock throughout: while another Order Bridge is sending, its
+// in-flight orders look exactly like ones a crash left, so Reconcile returns
+// a *BusyError instead of touching them.
 func (e *Engine) Reconcile(ctx context.Context) (Reconciled, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	lock, err := acquireSendLock(e.opts.Store.Path())
+	if err != nil {
+		return Reconciled{}, err
+	}
+	defer lock.release()
 	return e.reconcile(ctx)
 }
 

@@ -68,8 +68,10 @@ type Options struct {
 
 // Engine sends ready orders to Procountor, each exactly once. One Engine
 // serves the GUI, the scheduler and the CLI of one process: its batches and
-// reconciliations never overlap. Two processes must not send from the same
-// history at once (the app runs as one instance).
+// reconciliations never overlap. Across engines and processes (the desktop
+// app and a scheduled `orderbridge send`) an exclusive OS lock on a file
+// beside the history keeps them apart too: the second gets a *BusyError
+// (errors.Is ErrBusy) and does nothing.
 type Engine struct {
 	opts Options
 	mu   sync.Mutex // one batch or reconciliation at a time
@@ -120,7 +122,9 @@ type batch struct {
 	keyBad  bool
 }
 
-// Send runs one batch: it first reconciles orders left in sending, then takes
+// Send runs one batch, holding the send lock throughout (another sender on
+// the same history → *BusyError at once, nothing done): it first reconciles
+// orders left in sending, then takes
 // the ready orders whose retry time has come (up to BatchSize, oldest first)
 // and sends them a few at a time under the client's rate limiter.
 //
@@ -156,6 +160,18 @@ func (e *Engine) Send(ctx context.Context, progress func(Progress)) (Summary, er
 	}
 	b := &batch{e: e, progress: progress}
 	b.sum.DryRun = e.opts.DryRun
+	// A dry run changes nothing, so it may look while another one sends.
+	if !e.opts.DryRun {
+		lock, err := acquireSendLock(e.opts.Store.Path())
+		if err != nil {
+			b.sum.Stopped = "could not start: " + err.Error()
+			if errors.Is(err, ErrBusy) {
+				b.sum.Stopped = "another Order Bridge is sending right now; nothing was done"
+			}
+			return b.finish(), err
+		}
+		defer lock.release()
+	}
 
 	if e.opts.DryRun {
 		left, err := e.opts.Store.Sending(ctx)
