@@ -116,7 +116,8 @@ type Config struct {
 	// Senders, when not empty, are the only From addresses read: a full
 	// address, or "@example.fi" for a whole domain. Case does not matter.
 	Senders []string
-	// Subject, when set, must match the subject (decoded) of a mail to read.
+	// Subject, when set, must match the subject (decoded) of a mail to read;
+	// SubjectContains makes one from the plain text a shop owner types.
 	Subject *regexp.Regexp
 
 	MaxMessageSize    int64 // 0: DefaultMaxMessageSize; a bigger mail is not downloaded
@@ -134,10 +135,23 @@ type Config struct {
 	OnHandled func(Handled)
 }
 
-// FromSettings is the Config for the saved mailbox settings.
+// FromSettings is the Config for the saved mailbox settings. The subject
+// setting is plain text that the subject must contain, capitals not
+// minding; it becomes a pattern that matches exactly that text.
 func FromSettings(m settings.Mailbox, opts format.Options) Config {
-	return Config{Host: m.Host, Port: m.Port, Security: m.Security, Username: m.Username, Folder: m.Folder,
-		After: m.AfterImport, ProcessedFolder: m.ProcessedFolder, Options: opts}
+	cfg := Config{Host: m.Host, Port: m.Port, Security: m.Security, Username: m.Username, Folder: m.Folder,
+		After: m.AfterImport, ProcessedFolder: m.ProcessedFolder, FailedFolder: m.FailedFolder,
+		Senders: slices.Clone(m.Senders), Options: opts}
+	if m.Subject != "" {
+		cfg.Subject = SubjectContains(m.Subject)
+	}
+	return cfg
+}
+
+// SubjectContains is a Config.Subject that matches subjects containing
+// text, in any mix of capitals (Unicode simple case folding, so ä matches Ä).
+func SubjectContains(text string) *regexp.Regexp {
+	return regexp.MustCompile("(?i)" + regexp.QuoteMeta(text))
 }
 
 // Handled says what became of one mail.
@@ -186,15 +200,28 @@ func New(cfg Config, pw Passwords, im Importer, hist History) (*Reader, error) {
 	if cfg.After != settings.AfterImportKeyword && cfg.ProcessedFolder == "" {
 		return nil, errors.New("mailbox: moving handled mails needs the folder to move them to")
 	}
+	// A mail moved into the folder being read would get a new UID there and
+	// be read again, forever.
+	if cfg.After != settings.AfterImportKeyword && sameFolder(cfg.ProcessedFolder, cfg.Folder) {
+		return nil, fmt.Errorf("mailbox: handled mails cannot be moved to %q, the folder being read", cfg.ProcessedFolder)
+	}
+	if cfg.FailedFolder != "" && sameFolder(cfg.FailedFolder, cfg.Folder) {
+		return nil, fmt.Errorf("mailbox: mails that fail cannot be moved to %q, the folder being read", cfg.FailedFolder)
+	}
 	if cfg.Keyword == "" {
 		cfg.Keyword = DefaultKeyword
 	}
 	if cfg.FailedKeyword == "" {
 		cfg.FailedKeyword = DefaultFailedKeyword
 	}
-	for i, s := range cfg.Senders {
-		cfg.Senders[i] = strings.ToLower(strings.TrimSpace(s))
+	// A copy: the caller's list is not ours to change.
+	senders := make([]string, 0, len(cfg.Senders))
+	for _, s := range cfg.Senders {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			senders = append(senders, s)
+		}
 	}
+	cfg.Senders = senders
 	if cfg.MaxMessageSize <= 0 {
 		cfg.MaxMessageSize = DefaultMaxMessageSize
 	}
@@ -224,6 +251,12 @@ func New(cfg Config, pw Passwords, im Importer, hist History) (*Reader, error) {
 
 // Account is "user@host", the name of the mailbox's password and position.
 func (r *Reader) Account() string { return r.account }
+
+// sameFolder compares IMAP folder names: INBOX in any case is the inbox
+// (RFC 3501 §5.1); other names are case-sensitive.
+func sameFolder(a, b string) bool {
+	return a == b || strings.EqualFold(a, "INBOX") && strings.EqualFold(b, "INBOX")
+}
 
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {

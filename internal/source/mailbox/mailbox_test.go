@@ -7,6 +7,7 @@ import (
 	"net"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -154,6 +155,7 @@ func TestMailbox(t *testing.T) {
 			srv := start(t)
 			t.Run("kinds of mail and the keyword", func(t *testing.T) { testKinds(t, srv) })
 			t.Run("move", func(t *testing.T) { testMove(t, srv) })
+			t.Run("filters and failed folder from the settings", func(t *testing.T) { testFromSettings(t, srv) })
 			t.Run("UIDVALIDITY change", func(t *testing.T) { testUIDValidity(t, srv) })
 			t.Run("connection dropped mid-download", func(t *testing.T) { testDropped(t, srv) })
 			t.Run("IDLE delay", func(t *testing.T) { testIdle(t, srv) })
@@ -283,6 +285,112 @@ func testMove(t *testing.T, srv *testServer) {
 	moved := list(t, c, "Processed")
 	if len(moved) != 1 || moved[0].subject != "Tilausvienti" || !moved[0].has(DefaultKeyword) || moved[0].has(imap.FlagDeleted) {
 		t.Errorf("in Processed: %+v, want the order mail with the keyword", moved)
+	}
+}
+
+// testFromSettings reads with a Config made from saved settings: the
+// sender list (an address, a @domain, capitals not minding), the subject as
+// plain text (its brackets are not a pattern) and the failed folder.
+func testFromSettings(t *testing.T, srv *testServer) {
+	fresh(t, srv)
+	r := newRig(t, srv)
+	c := srv.admin(t)
+	c.Delete("Epäonnistuneet").Wait()
+	one, two := uniqueTable(t, 20), uniqueTable(t, 21)
+	appendMail(t, c, folderName, orderMail("orders@shop.example", "TILAUSVIENTI (viikko) 45", "one.csv", one))
+	appendMail(t, c, folderName, orderMail("Myynti@Kauppa.example", "Tilausvienti (viikko) 46", "two.csv", two))
+	appendMail(t, c, folderName, orderMail("orders@shop.example", "Tilausvienti viikko 47", "x.csv", uniqueTable(t, 22)))
+	appendMail(t, c, folderName, orderMail("orders@notkauppa.example", "Tilausvienti (viikko) 48", "x.csv", uniqueTable(t, 23)))
+	appendMail(t, c, folderName, plainMail("orders@shop.example", "Tilausvienti (viikko) 49"))
+
+	conf := settings.Defaults()
+	for _, kv := range [][2]string{
+		{"sources.mailbox.host", srv.host}, {"sources.mailbox.security", "plain"}, {"sources.mailbox.port", fmt.Sprint(srv.port)},
+		{"sources.mailbox.username", testUser}, {"sources.mailbox.folder", folderName},
+		{"sources.mailbox.senders", "orders@SHOP.example, @KAUPPA.example"},
+		{"sources.mailbox.subject", "tilausvienti (viikko)"},
+		{"sources.mailbox.failed_folder", "Epäonnistuneet"},
+	} {
+		if err := conf.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := FromSettings(conf.Sources.Mailbox, format.Options{})
+	rd := r.reader(cfg)
+	if got, want := conf.Sources.Mailbox.Senders, []string{"orders@SHOP.example", "@KAUPPA.example"}; !slices.Equal(got, want) {
+		t.Errorf("after New the settings' senders = %q, want %q unchanged", got, want)
+	}
+	res, err := rd.Once(context.Background())
+	if err != nil {
+		t.Fatalf("Once() = %v", err)
+	}
+	if want := ordersIn(t, "one.csv", one) + ordersIn(t, "two.csv", two); res.New != want || r.orders() != want {
+		t.Errorf("Once() = %+v with %d orders stored, want the %d orders of the two matching mails", res, r.orders(), want)
+	}
+	if res.FailedDocuments != 1 {
+		t.Errorf("failed documents = %d, want 1 (the matching mail without an attachment)", res.FailedDocuments)
+	}
+
+	left := list(t, c, folderName)
+	var subjects []string
+	for _, m := range left {
+		subjects = append(subjects, m.subject)
+		switch {
+		case strings.HasSuffix(m.subject, "45") || strings.HasSuffix(m.subject, "46"):
+			if !m.has(DefaultKeyword) {
+				t.Errorf("mail %q flags = %v, want %s", m.subject, m.flags, DefaultKeyword)
+			}
+		case len(m.flags) != 0:
+			t.Errorf("mail %q the filters leave alone has flags %v, want none", m.subject, m.flags)
+		}
+	}
+	if want := []string{"TILAUSVIENTI (viikko) 45", "Tilausvienti (viikko) 46", "Tilausvienti viikko 47", "Tilausvienti (viikko) 48"}; !slices.Equal(subjects, want) {
+		t.Errorf("left in %s: %q, want %q", folderName, subjects, want)
+	}
+	failed := list(t, c, "Epäonnistuneet")
+	if len(failed) != 1 || failed[0].subject != "Tilausvienti (viikko) 49" || !failed[0].has(DefaultFailedKeyword) {
+		t.Errorf("in Epäonnistuneet: %+v, want the mail without an attachment, with %s", failed, DefaultFailedKeyword)
+	}
+}
+
+func TestSubjectContains(t *testing.T) {
+	tests := []struct {
+		text, subject string
+		want          bool
+	}{
+		{"Tilausvienti", "Fwd: TILAUSVIENTI marraskuu", true},
+		{"käsitellyt", "KÄSITELLYT tilaukset", true},
+		{"tilaus (viikko)", "Tilaus (Viikko) 45", true},
+		{"tilaus (viikko)", "tilaus viikko 45", false},
+		{"a.b", "axb", false},
+		{"#1234", "Uusi tilaus #1234", true},
+		{"tilaus", "Lasku", false},
+	}
+	for _, tt := range tests {
+		if got := SubjectContains(tt.text).MatchString(tt.subject); got != tt.want {
+			t.Errorf("SubjectContains(%q).MatchString(%q) = %v, want %v", tt.text, tt.subject, got, tt.want)
+		}
+	}
+}
+
+func TestNewRefusesMovingIntoTheFolderRead(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		ok   bool
+	}{
+		{"processed is the folder", Config{Folder: "Tilaukset", After: settings.AfterImportMove, ProcessedFolder: "Tilaukset"}, false},
+		{"processed is the inbox", Config{After: settings.AfterImportBoth, ProcessedFolder: "inbox"}, false},
+		{"failed is the folder", Config{Folder: "Tilaukset", FailedFolder: "Tilaukset"}, false},
+		{"keyword only", Config{Folder: "Tilaukset", ProcessedFolder: "Tilaukset"}, true},
+		{"elsewhere", Config{Folder: "Tilaukset", After: settings.AfterImportMove, ProcessedFolder: "Processed", FailedFolder: "tilaukset"}, true},
+	}
+	for _, tt := range tests {
+		tt.cfg.Host, tt.cfg.Username = "imap.example.com", "kauppa"
+		_, err := New(tt.cfg, passwords(), nil, nil)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: New() = %v, want ok=%v", tt.name, err, tt.ok)
+		}
 	}
 }
 
