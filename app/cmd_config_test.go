@@ -40,8 +40,8 @@ func TestConfigShowDefaults(t *testing.T) {
 			t.Errorf("config show: %s = %q, want %q", k, got[k], v)
 		}
 	}
-	if len(got) != 33 {
-		t.Errorf("config show printed %d keys, want 33", len(got))
+	if len(got) != 36 {
+		t.Errorf("config show printed %d keys, want 36", len(got))
 	}
 	if _, err := os.Stat(filepath.Join(home, "settings.json")); !os.IsNotExist(err) {
 		t.Errorf("config show created a settings file (stat: %v)", err)
