@@ -71,7 +71,7 @@ const (
 )
 
 // PartnerChange is a customer-register write the send engine makes before
-// POST /invoices, then tells the Builder about with PartnerSaved.
+// POST /invoices, then tells the Builder about a created partner with Learn.
 //   - Create: POST Partner, then set the invoice's PartnerID to the new id.
 //   - Otherwise: PATCH partner ID at Version with Patch; the invoice's
 //     PartnerID is already ID. Patch holds whole address and invoicingInfo
@@ -123,9 +123,8 @@ func (r Result) Sendable() bool { return len(r.Problems) == 0 && r.SkipReason ==
 
 // Builder builds invoices for one batch of orders and caches the register
 // look-ups of that batch. It is not safe for concurrent use. Build and send
-// one order at a time, and call PartnerSaved after each register write, so
-// that a later order of the same new customer finds it instead of creating it
-// again.
+// one order at a time, and call Learn after creating a partner, so that a
+// later order of the same new customer finds it instead of creating it again.
 type Builder struct {
 	opts    settings.Invoice
 	company Company
@@ -134,6 +133,7 @@ type Builder struct {
 	partnerSearches map[partnerKey][]procountor.PartnerBasicInfo
 	partners        map[int64]procountor.BusinessPartner
 	products        map[string][]procountor.Product
+	learned         []procountor.PartnerBasicInfo // partners created in this batch (Learn)
 }
 
 // NewBuilder makes a Builder. reg may be nil (offline). Zero settings values

@@ -100,6 +100,14 @@ func (b *Builder) searchPartners(ctx context.Context, k partnerKey) ([]procounto
 	}
 	var out []procountor.PartnerBasicInfo
 	seen := map[int64]bool{}
+	// Partners made in this batch first: the register's search may not show
+	// them yet.
+	for _, p := range b.learned {
+		if !seen[p.ID] && k.sameValue(k.of(p)) {
+			seen[p.ID] = true
+			out = append(out, p)
+		}
+	}
 	for range maxSearchPages {
 		page, err := b.reg.SearchBusinessPartners(ctx, s)
 		if err != nil {
@@ -122,6 +130,30 @@ func (b *Builder) searchPartners(ctx context.Context, k partnerKey) ([]procounto
 		b.partnerSearches[k] = out
 	}
 	return out, nil
+}
+
+// Learn tells the builder about a partner the send engine has just created
+// in the register (PartnerChange.Create), with the id Procountor gave it. The
+// next order of the same customer then finds it by its customer number or
+// business ID, even before Procountor's search shows it, instead of asking to
+// create it again.
+func (b *Builder) Learn(p procountor.BusinessPartner) {
+	if p.ID == 0 {
+		return
+	}
+	basic := procountor.PartnerBasicInfo{ID: p.ID, Name: p.Name, Type: p.Type, BillingAddress: p.BillingAddress,
+		InvoicingInfo: p.InvoicingInfo, Version: p.Version}
+	if basic.BillingAddress == nil {
+		basic.BillingAddress = p.Address
+	}
+	b.forget(p.ID)
+	for k := range b.partnerSearches {
+		if k.sameValue(k.of(basic)) {
+			delete(b.partnerSearches, k)
+		}
+	}
+	b.learned = append(b.learned, basic)
+	b.partners[p.ID] = p
 }
 
 // partner reads one partner in full (GET /businesspartners/{id}), cached.

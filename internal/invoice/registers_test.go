@@ -285,3 +285,57 @@ func (r *recorder) SearchProducts(ctx context.Context, s procountor.ProductSearc
 	r.products++
 	return r.Registers.SearchProducts(ctx, s)
 }
+
+// lagging is a register whose search does not show partners yet, like an
+// index behind its writes.
+type lagging struct{ invoice.Registers }
+
+func (lagging) SearchBusinessPartners(context.Context, procountor.PartnerSearch) (procountor.PartnerSearchResult, error) {
+	return procountor.PartnerSearchResult{Results: []procountor.PartnerBasicInfo{}}, nil
+}
+
+// A partner the engine created and told the builder about (Learn) is found by
+// the next order of the same customer, by business ID or customer number,
+// even while the register's search does not show it: no second create.
+// Another customer is not mistaken for it.
+func TestLearnCreatedPartner(t *testing.T) {
+	ctx := context.Background()
+	e := startSandbox(t, sandbox.Options{})
+	opts := defaults()
+	opts.CreateCustomers = true
+	b := invoice.NewBuilder(opts, e.company(t), lagging{e.c})
+	first := testOrder("U1", company("Uusi Asiakas Oy", "", "2967431-6", "laskut@uusi.fi", "Uusitie 1"))
+	res, err := b.Build(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Partner == nil || !res.Partner.Create {
+		t.Fatalf("Build(%s).Partner = %+v, want a new partner proposed", first.OrderNumber, res.Partner)
+	}
+	made, err := e.c.CreateBusinessPartner(ctx, res.Partner.Partner)
+	if err != nil {
+		t.Fatalf("CreateBusinessPartner: %v", err)
+	}
+	learned := res.Partner.Partner
+	learned.ID = made.ID
+	b.Learn(learned)
+
+	for _, tc := range []struct {
+		o      order.Order
+		wantID int64 // 0: a new partner proposed
+	}{
+		{testOrder("U2", company("Uusi Asiakas Oy", "", "2967431-6", "laskut@uusi.fi", "Uusitie 1")), made.ID},
+		{testOrder("U3", company("Uusi Asiakas Oy", "", "FI29674316", "laskut@uusi.fi", "Uusitie 1")), made.ID},
+		{testOrder("V1", company("Toinen Oy", "", "3208754-2", "laskut@toinen.fi", "Toisentie 2")), 0},
+	} {
+		res, err := b.Build(ctx, tc.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotCreate := res.Partner != nil && res.Partner.Create
+		if res.Invoice.PartnerID != tc.wantID || gotCreate != (tc.wantID == 0) {
+			t.Errorf("Build(%s): partnerId %d, new partner proposed %v; want partnerId %d, proposed %v (problems %v)",
+				tc.o.OrderNumber, res.Invoice.PartnerID, gotCreate, tc.wantID, tc.wantID == 0, messages(res.Problems))
+		}
+	}
+}

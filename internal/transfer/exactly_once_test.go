@@ -3,6 +3,8 @@ package transfer
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"orderbridge/internal/order"
 	"orderbridge/internal/procountor"
 	"orderbridge/internal/procountor/sandbox"
+	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
 )
 
@@ -134,4 +137,90 @@ func TestPrefixChangeAfterLaggingLookUp(t *testing.T) {
 		t.Errorf("sandbox InvoiceCount() = %d after %+v, want 1", n, sums)
 	}
 	f.sentOnce(orders[0], invoice.OriginalInvoiceNumber(orders[0], "vanha"))
+}
+
+// realBuilder is the real invoice builder with conf reading the registers
+// through reg, made fresh per batch as the app does.
+func (f *sendFixture) realBuilder(conf settings.Invoice, reg invoice.Registers) func(context.Context) (Builder, error) {
+	return func(ctx context.Context) (Builder, error) {
+		company, err := invoice.LoadCompany(ctx, f.client)
+		if err != nil {
+			return nil, err
+		}
+		return invoice.NewBuilder(conf, company, reg), nil
+	}
+}
+
+// partners are the register's customers with a business ID.
+func (f *sendFixture) partners(businessID string) []procountor.PartnerBasicInfo {
+	f.t.Helper()
+	res, err := f.client.SearchBusinessPartners(f.ctx, procountor.PartnerSearch{Type: "CUSTOMER", Identifier: businessID, Size: procountor.MaxPageSize})
+	if err != nil {
+		f.t.Fatalf("SearchBusinessPartners(%s): %v", businessID, err)
+	}
+	return res.Results
+}
+
+// partnerLag is the real client whose register search does not yet see the
+// partners created through it, as a search index that lags behind writes.
+type partnerLag struct {
+	*procountor.Client
+	mu      sync.Mutex
+	created map[int64]bool
+}
+
+func (c *partnerLag) CreateBusinessPartner(ctx context.Context, p procountor.BusinessPartner) (procountor.BusinessPartner, error) {
+	made, err := c.Client.CreateBusinessPartner(ctx, p)
+	if err == nil {
+		c.mu.Lock()
+		c.created[made.ID] = true
+		c.mu.Unlock()
+	}
+	return made, err
+}
+
+func (c *partnerLag) SearchBusinessPartners(ctx context.Context, s procountor.PartnerSearch) (procountor.PartnerSearchResult, error) {
+	res, err := c.Client.SearchBusinessPartners(ctx, s)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res.Results = slices.DeleteFunc(res.Results, func(p procountor.PartnerBasicInfo) bool { return c.created[p.ID] })
+	return res, err
+}
+
+// TestSendNewCustomerOnce: with create_customers on, two orders of one new
+// business customer in one batch make one partner in the register, and both
+// invoices point at it, even when the register's search has not caught up
+// with the partner the first order made.
+func TestSendNewCustomerOnce(t *testing.T) {
+	f := newSendFixture(t, sandbox.Options{}, nil)
+	lag := &partnerLag{Client: f.client, created: map[int64]bool{}}
+	const id = "2967431-6"
+	orders := numbered(3, "N-")
+	for _, i := range []int{0, 2} {
+		orders[i].Billing.Company, orders[i].Billing.BusinessID = "Uusi Asiakas Oy", id
+	}
+	f.importOrders("customers.csv", orders...)
+	conf := settings.Defaults().Invoice
+	conf.CreateCustomers = true
+	e, err := NewEngine(Options{Store: f.s, Client: lag, NewBuilder: f.realBuilder(conf, lag), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := e.Send(f.ctx, nil)
+	if err != nil || sum.Sent != len(orders) {
+		t.Fatalf("Send() = %+v, %v; want all %d sent", sum, err, len(orders))
+	}
+	got := f.partners(id)
+	if len(got) != 1 {
+		t.Fatalf("partners with business ID %s = %+v, want exactly one", id, got)
+	}
+	for _, i := range []int{0, 2} {
+		inv, err := f.client.Invoice(f.ctx, f.state(orders[i]).InvoiceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.PartnerID != got[0].ID {
+			t.Errorf("order %s: invoice's partnerId = %d, want the new customer %d", orders[i].OrderNumber, inv.PartnerID, got[0].ID)
+		}
+	}
 }

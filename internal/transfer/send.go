@@ -36,6 +36,14 @@ type Builder interface {
 	Build(ctx context.Context, o order.Order) (invoice.Result, error)
 }
 
+// Learner is a Builder that caches the customer register for its batch and
+// must be told about a partner the engine created, so that the next order of
+// the same new customer finds it and does not create it again, even while
+// Procountor's search does not show it yet (*invoice.Builder is one).
+type Learner interface {
+	Learn(p procountor.BusinessPartner)
+}
+
 // Options configure an Engine. Store, Client and NewBuilder are required.
 type Options struct {
 	Store  *store.Store
@@ -447,6 +455,13 @@ func (b *batch) prepare(ctx context.Context, o store.Order) (prepared, OrderOutc
 		switch {
 		case err == nil:
 			p.res.Invoice.PartnerID = created.ID
+			if l, ok := b.builder.(Learner); ok {
+				// What we asked for is what the register has; the answer adds
+				// the id and version (and may leave out the rest).
+				learned := ch.Partner
+				learned.ID, learned.Version = created.ID, created.Version
+				l.Learn(learned)
+			}
 			b.event(wctx, o.ID, store.LevelInfo, fmt.Sprintf("Customer %q added to Procountor's customer register (id %d)", ch.Partner.Name, created.ID))
 			return p, "", ""
 		case isRefusal(err):
