@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -223,4 +224,101 @@ func TestSendNewCustomerOnce(t *testing.T) {
 			t.Errorf("order %s: invoice's partnerId = %d, want the new customer %d", orders[i].OrderNumber, inv.PartnerID, got[0].ID)
 		}
 	}
+}
+
+// attemptsOf is an order's attempts as "action:outcome" words.
+func (f *sendFixture) attemptsOf(o order.Order) string {
+	f.t.Helper()
+	attempts, err := f.s.Attempts(f.ctx, f.state(o).ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var got []string
+	for _, a := range attempts {
+		got = append(got, string(a.Action)+":"+string(a.Outcome))
+	}
+	return strings.Join(got, " ")
+}
+
+// TestReconcileFinishesSteps: a crash came after the create (order A) or
+// between approve and send (order B). Reconciliation finds each invoice and
+// does only the steps its status shows missing, recorded as attempts: A is
+// approved and sent, B only sent (approving it again would be refused).
+// Order C's invoice was finished by hand meanwhile; nothing runs for it.
+func TestReconcileFinishesSteps(t *testing.T) {
+	f := newSendFixture(t, sandbox.Options{}, nil)
+	orders := numbered(3, "S-")
+	f.importOrders("steps.csv", orders...)
+	b := &plainBuilder{iban: f.iban, after: []invoice.AfterKind{invoice.AfterApprove, invoice.AfterSend}}
+	for i, o := range orders {
+		if _, err := f.s.Claim(f.ctx, f.state(o).ID, invoice.OriginalInvoiceNumber(o, "")); err != nil {
+			t.Fatal(err)
+		}
+		res, _ := b.Build(f.ctx, o)
+		made, err := f.client.CreateInvoice(f.ctx, res.Invoice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i >= 1 {
+			if _, err := f.client.ApproveInvoice(f.ctx, made.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == 2 {
+			if _, err := f.client.SendInvoice(f.ctx, made.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := f.engine(f.client, b, nil).Reconcile(f.ctx)
+	if err != nil {
+		t.Fatalf("Reconcile: %v", err)
+	}
+	if want := (Reconciled{Found: 3}); got != want {
+		t.Errorf("Reconcile() = %+v, want %+v", got, want)
+	}
+	for i, want := range []string{
+		"create:ok approve:ok send:ok",
+		"create:ok send:ok",
+		"create:ok",
+	} {
+		o := orders[i]
+		inv, err := f.client.Invoice(f.ctx, f.state(o).InvoiceID)
+		if err != nil || inv.Status != "SENT" {
+			t.Errorf("order %s: invoice status %q, %v; want SENT", o.OrderNumber, inv.Status, err)
+		}
+		if got := f.attemptsOf(o); got != want {
+			t.Errorf("order %s: attempts = %s, want %s", o.OrderNumber, got, want)
+		}
+	}
+	f.exactlyOnce(orders, len(orders))
+}
+
+// TestReconcileStepsFail: a step that fails during reconciliation leaves the
+// order sent, counts in AfterFailed and says what to do by hand.
+func TestReconcileStepsFail(t *testing.T) {
+	f := newSendFixture(t, sandbox.Options{}, nil)
+	orders := numbered(1, "T-")
+	f.importOrders("steps.csv", orders...)
+	b := &plainBuilder{iban: f.iban, overpay: true, after: []invoice.AfterKind{invoice.AfterApprove, invoice.AfterMarkPaid}}
+	if _, err := f.s.Claim(f.ctx, f.state(orders[0]).ID, invoice.OriginalInvoiceNumber(orders[0], "")); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := b.Build(f.ctx, orders[0])
+	if _, err := f.client.CreateInvoice(f.ctx, res.Invoice); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := f.engine(f.client, b, nil).Send(f.ctx, nil)
+	if err != nil || sum.Reconciled != 1 || sum.AfterFailed != 1 {
+		t.Fatalf("Send() = %+v, %v; want 1 reconciled with a failed step", sum, err)
+	}
+	rec := f.state(orders[0])
+	story, _ := f.s.Story(f.ctx, rec.ID)
+	if rec.State != store.StateSent || !hasEvent(story.Events, "markpaid failed") {
+		t.Errorf("order %s: %s, events %+v; want sent with a warning about markpaid", rec.Number, rec.State, story.Events)
+	}
+	if got, want := f.attemptsOf(orders[0]), "create:ok approve:ok markpaid:failed"; got != want {
+		t.Errorf("attempts = %s, want %s", got, want)
+	}
+	f.exactlyOnce(orders, 1)
 }

@@ -17,6 +17,9 @@ type Reconciled struct {
 	Found      int // the invoice exists: now sent
 	Reset      int // surely not created: ready again
 	Unresolved int // the look-up failed: still sending, tried again next time
+	// AfterFailed counts found invoices whose missing after-create steps
+	// could not be done (a warning says which; they are done by hand).
+	AfterFailed int
 }
 
 // Reconcile settles the orders a crash, a cancel or a lost answer left in
@@ -25,9 +28,16 @@ type Reconciled struct {
 // ready, to be created by the next batch; the look-up failing → left in
 // sending. Send calls it first; the app calls it at start-up too.
 //
-// Reconciliation never runs the after-create steps (approve, send, mark paid)
-// for a found invoice: whether they ran before the interruption is unknown,
-// so an invoice still UNFINISHED gets a warning for the user instead.
+// A found invoice then gets the after-create steps (approve, send, mark paid)
+// it still lacks: the interruption may have come before or between them.
+// Procountor's status of the invoice says which are done (UNFINISHED: none;
+// NOT_SENT: approved; SENT: sent; MARKED_PAID or PAID: paid), and only the
+// missing ones run, each recorded as an attempt. This is safe because none
+// of the steps can have happened without the status showing it, and a step
+// Procountor refuses as already done (403) is checked against the status
+// again. The steps are those the current settings make for the order (a
+// fresh build, as the batch would); when the order cannot be built now, the
+// invoice is left as it is with a warning to finish it by hand.
 //
 // It holds the send lock throughout: while another Order Bridge is sending, its
 // in-flight orders look exactly like ones a crash left, so Reconcile returns
@@ -50,6 +60,7 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 	if err != nil {
 		return r, fmt.Errorf("transfer: reconcile: %w", err)
 	}
+	var builder Builder // made when a found invoice first needs its steps
 	for i, o := range left {
 		if ctx.Err() != nil {
 			r.Unresolved += len(left) - i
@@ -87,16 +98,14 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 				continue
 			}
 			r.Found++
-			text := fmt.Sprintf("An interrupted send was checked: invoice %d (Procountor id %d, %s) exists for this order", inv.InvoiceNumber, inv.ID, inv.Status)
-			level := store.LevelInfo
-			if inv.Status == "UNFINISHED" {
-				level = store.LevelWarning
-				text += "; it is still unfinished in Procountor: approve or send it there if your settings ask for that"
-			}
-			_ = st.AddEvent(ctx, store.Event{Level: level, OrderID: o.ID, Text: text})
+			_ = st.AddEvent(ctx, store.Event{Level: store.LevelInfo, OrderID: o.ID,
+				Text: fmt.Sprintf("An interrupted send was checked: invoice %d (Procountor id %d, %s) exists for this order", inv.InvoiceNumber, inv.ID, inv.Status)})
 			if len(found) > 1 {
 				_ = st.AddEvent(ctx, store.Event{Level: store.LevelWarning, OrderID: o.ID,
 					Text: fmt.Sprintf("Procountor has %d invoices for this order (%s); check them in Procountor", len(found), numbers(found))})
+			}
+			if !e.finishSteps(ctx, &builder, o, inv) {
+				r.AfterFailed++
 			}
 			continue
 		}
@@ -112,6 +121,38 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 			Text: "An interrupted send was checked: Procountor has no invoice for this order; it is ready to be sent again"})
 	}
 	return r, nil
+}
+
+// finishSteps runs the after-create steps a found invoice still lacks (see
+// Reconcile) and reports whether it has them all now. builder is made on
+// first use and kept for the rest of the reconciliation.
+func (e *Engine) finishSteps(ctx context.Context, builder *Builder, o store.Order, inv procountor.InvoiceBasicInfo) bool {
+	warn := func(why string) bool {
+		_ = e.opts.Store.AddEvent(context.WithoutCancel(ctx), store.Event{Level: store.LevelWarning, OrderID: o.ID,
+			Text: fmt.Sprintf("Invoice %d is %s in Procountor, and the steps your settings ask for after creating it (approve, send, mark paid) could not be checked: %s; finish it in Procountor by hand", inv.InvoiceNumber, inv.Status, why)})
+		return false
+	}
+	if *builder == nil {
+		b, err := e.opts.NewBuilder(ctx)
+		if err != nil {
+			return warn(err.Error())
+		}
+		*builder = b
+	}
+	res, err := (*builder).Build(ctx, o.Canonical)
+	switch {
+	case err != nil:
+		return warn(err.Error())
+	case len(res.Problems) > 0:
+		return warn("the order cannot be built now: " + res.Problems[0].String())
+	}
+	steps := missing(res.After, inv.Status)
+	if len(steps) == 0 {
+		return true
+	}
+	_ = e.opts.Store.AddEvent(ctx, store.Event{Level: store.LevelInfo, OrderID: o.ID,
+		Text: fmt.Sprintf("Invoice %d is %s in Procountor: doing what the interrupted send did not (%s)", inv.InvoiceNumber, inv.Status, kinds(steps))})
+	return e.after(ctx, o.ID, inv.ID, steps)
 }
 
 // openAttempt is the create attempt a sending order's claim left in doubt.

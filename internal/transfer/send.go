@@ -191,6 +191,7 @@ func (e *Engine) Send(ctx context.Context, progress func(Progress)) (Summary, er
 		rec, err := e.reconcile(ctx)
 		b.sum.Reconciled = rec.Found + rec.Reset
 		b.sum.InDoubt = rec.Unresolved
+		b.sum.AfterFailed = rec.AfterFailed
 		if err != nil {
 			if errors.Is(err, ErrKeyRejected) {
 				b.sum.KeyRejected, b.sum.Stopped = true, "Procountor rejected the API key"
@@ -646,9 +647,7 @@ func (b *batch) failedCreate(ctx context.Context, o store.Order, attemptID int64
 				return OutcomeInDoubt, ferr.Error()
 			}
 			b.event(wctx, o.ID, store.LevelInfo, fmt.Sprintf("The answer to creating the invoice was lost; invoice %d was found in Procountor", inv.InvoiceNumber))
-			if inv.Status == "UNFINISHED" {
-				b.after(ctx, o, inv.ID, p.res.After)
-			}
+			b.after(ctx, o, inv.ID, missing(p.res.After, inv.Status))
 			return OutcomeSent, fmt.Sprintf("invoice %d created (found after a lost answer)", inv.InvoiceNumber)
 		}
 		// Surely not created: ready again, for the next batch. Its scan
@@ -711,50 +710,75 @@ func (e *Engine) backoff(tries int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// after runs the after-create steps of a sent order, each recorded as an
-// attempt. A failed step leaves the order sent (the invoice exists and must
-// never be made again) with a warning, and the steps after it are not done.
+// after runs the after-create steps of a sent order (see Engine.after) and
+// counts a failure in the batch's summary.
 func (b *batch) after(ctx context.Context, o store.Order, invoiceID int64, steps []invoice.AfterAction) {
-	if len(steps) == 0 {
-		return
+	if !b.e.after(ctx, o.ID, invoiceID, steps) {
+		b.afterFailed()
 	}
-	st := b.e.opts.Store
-	c := b.e.opts.Client
+}
+
+// doneBy are the invoice statuses that show an after-create step was done.
+var doneBy = map[invoice.AfterKind][]string{
+	invoice.AfterApprove:  {"NOT_SENT", "APPROVED", "SENT", "PAID", "PARTLY_PAID", "MARKED_PAID"},
+	invoice.AfterSend:     {"SENT", "PAID", "PARTLY_PAID", "MARKED_PAID"},
+	invoice.AfterMarkPaid: {"MARKED_PAID", "PAID"},
+}
+
+// missing are the steps an invoice of status still needs, in order: those
+// whose effect the status does not show.
+func missing(steps []invoice.AfterAction, status string) []invoice.AfterAction {
+	var out []invoice.AfterAction
+	for _, st := range steps {
+		if !contains(doneBy[st.Kind], status) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// after runs the after-create steps of a sent order, each recorded as an
+// attempt, and reports whether all were done. A failed step leaves the order
+// sent (the invoice exists and must never be made again) with a warning, and
+// the steps after it are not done.
+func (e *Engine) after(ctx context.Context, orderID, invoiceID int64, steps []invoice.AfterAction) bool {
+	if len(steps) == 0 {
+		return true
+	}
+	st := e.opts.Store
+	c := e.opts.Client
 	wctx := context.WithoutCancel(ctx)
+	warn := func(text string) {
+		_ = st.AddEvent(wctx, store.Event{Level: store.LevelWarning, OrderID: orderID, Text: text})
+	}
 	for i, step := range steps {
 		action := store.Action(step.Kind)
 		if ctx.Err() != nil {
-			b.afterFailed()
-			b.event(wctx, o.ID, store.LevelWarning, fmt.Sprintf("Stopped before %s; do it in Procountor by hand", kinds(steps[i:])))
-			return
+			warn(fmt.Sprintf("Stopped before %s; do it in Procountor by hand", kinds(steps[i:])))
+			return false
 		}
-		a, err := st.AddAttempt(wctx, store.Attempt{OrderID: o.ID, Action: action})
+		a, err := st.AddAttempt(wctx, store.Attempt{OrderID: orderID, Action: action})
 		if err != nil {
-			b.afterFailed()
-			b.event(wctx, o.ID, store.LevelWarning, fmt.Sprintf("%s not done: %v", kinds(steps[i:]), err))
-			return
+			warn(fmt.Sprintf("%s not done: %v", kinds(steps[i:]), err))
+			return false
 		}
-		var want []string // statuses that show the step was done, when the call says 403
 		switch step.Kind {
 		case invoice.AfterApprove:
 			_, err = c.ApproveInvoice(ctx, invoiceID)
-			want = []string{"NOT_SENT", "APPROVED", "SENT", "PAID", "PARTLY_PAID", "MARKED_PAID"}
 		case invoice.AfterSend:
 			_, err = c.SendInvoice(ctx, invoiceID)
-			want = []string{"SENT", "PAID", "PARTLY_PAID", "MARKED_PAID"}
 		case invoice.AfterMarkPaid:
 			if step.MarkPaid == nil {
 				err = errors.New("no payment to mark")
 			} else {
 				_, err = c.MarkPaid(ctx, invoiceID, *step.MarkPaid)
 			}
-			want = []string{"MARKED_PAID", "PAID"}
 		default:
 			err = fmt.Errorf("unknown step %q", step.Kind)
 		}
 		if err != nil && errors.Is(err, procountor.ErrForbidden) {
 			// A retried call whose first answer was lost meets its own work.
-			if inv, gerr := c.Invoice(ctx, invoiceID); gerr == nil && contains(want, inv.Status) {
+			if inv, gerr := c.Invoice(ctx, invoiceID); gerr == nil && contains(doneBy[step.Kind], inv.Status) {
 				err = nil
 			}
 		}
@@ -766,13 +790,13 @@ func (b *batch) after(ctx context.Context, o store.Order, invoiceID int64, steps
 				status = apiErr.Status
 			}
 			_ = st.SettleAttempt(wctx, a.ID, store.AttemptFailed, status, err.Error())
-			b.afterFailed()
-			b.event(wctx, o.ID, store.LevelWarning, fmt.Sprintf("The invoice was created, but %s failed; do it in Procountor by hand (the invoice is not made again): %v",
+			warn(fmt.Sprintf("The invoice was created, but %s failed; do it in Procountor by hand (the invoice is not made again): %v",
 				kinds(steps[i:]), err))
-			return
+			return false
 		}
 		_ = st.SettleAttempt(wctx, a.ID, store.AttemptOK, status, "")
 	}
+	return true
 }
 
 func kinds(steps []invoice.AfterAction) string {
