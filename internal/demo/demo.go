@@ -33,6 +33,9 @@ type Demo struct {
 // still there after a restart, and makes sure the inbox exists. The sample orders are copied
 // only by Fill, once, so that a restart does not bring back orders already imported.
 func Start(dataDir string) (*Demo, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	srv, err := sandbox.New(sandbox.Options{StatePath: filepath.Join(dataDir, StateFile)})
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)

@@ -12,7 +12,7 @@ import (
 )
 
 func TestStartFillApply(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "not-yet") // a new installation has no data folder
 	d, err := demo.Start(dir)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
