@@ -39,7 +39,11 @@ type Secrets interface {
 
 // Registration is this application's registration with Procountor, built into the release
 // binary. The client identifier is what the user types into Procountor when creating the key.
+// The wizard saves the identifier and redirect address into the settings and the secret into
+// the keyring (unless the user gave their own under "Advanced"), so that every part of the app
+// reads the connection from the same two places.
 type Registration struct {
-	ClientID    string
-	RedirectURI string
+	ClientID     string
+	ClientSecret string
+	RedirectURI  string
 }

@@ -21,18 +21,19 @@ import (
 type apiKeyStep struct {
 	w *Wizard
 
-	key         *widget.Entry
-	keyStored   bool // the keyring already holds a key from an earlier session
-	keyNote     *widget.Label
-	environment *widget.RadioGroup
-	baseURL     *widget.Entry
-	clientID    *widget.Entry
-	secret      *widget.Entry
-	redirect    *widget.Entry
-	shownID     *widget.Label
-	problem     *widget.Label
-	advanced    *widget.Accordion
-	box         fyne.CanvasObject
+	key          *widget.Entry
+	keyStored    bool // the keyring already holds a key from an earlier session
+	secretStored bool // … and a client secret
+	keyNote      *widget.Label
+	environment  *widget.RadioGroup
+	baseURL      *widget.Entry
+	clientID     *widget.Entry
+	secret       *widget.Entry
+	redirect     *widget.Entry
+	shownID      *widget.Label
+	problem      *widget.Label
+	advanced     *widget.Accordion
+	box          fyne.CanvasObject
 
 	// Captured by apply for commit.
 	pendingKey, pendingSecret string
@@ -123,6 +124,9 @@ func (st *apiKeyStep) enter() {
 	if _, err := st.w.opts.Secrets.Get(secret.ProcountorAPIKey); err == nil {
 		st.keyStored = true
 	}
+	if _, err := st.w.opts.Secrets.Get(secret.ProcountorClientSecret); err == nil {
+		st.secretStored = true
+	}
 	st.check()
 }
 
@@ -181,6 +185,8 @@ func (st *apiKeyStep) problemKey() string {
 		return "apikey.need_client_id"
 	case strings.TrimSpace(st.redirect.Text) == "" && st.w.opts.Registration.RedirectURI == "":
 		return "apikey.need_redirect"
+	case strings.TrimSpace(st.secret.Text) == "" && st.w.opts.Registration.ClientSecret == "" && !st.secretStored:
+		return "apikey.need_client_secret"
 	}
 	return ""
 }
@@ -214,10 +220,16 @@ func (st *apiKeyStep) apply(s *settings.Settings) {
 		s.Procountor.Environment = settings.EnvironmentProduction
 	}
 	s.Procountor.BaseURL = strings.TrimSpace(st.baseURL.Text)
-	s.Procountor.ClientID = strings.TrimSpace(st.clientID.Text)
+	s.Procountor.ClientID = st.clientIDValue()
 	s.Procountor.RedirectURI = strings.TrimSpace(st.redirect.Text)
+	if s.Procountor.RedirectURI == "" {
+		s.Procountor.RedirectURI = st.w.opts.Registration.RedirectURI
+	}
 	st.pendingKey = strings.TrimSpace(st.key.Text)
 	st.pendingSecret = strings.TrimSpace(st.secret.Text)
+	if st.pendingSecret == "" && !st.secretStored {
+		st.pendingSecret = st.w.opts.Registration.ClientSecret
+	}
 }
 
 // commit puts what was typed into the keyring, never into the settings.

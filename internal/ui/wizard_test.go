@@ -51,7 +51,6 @@ func (m *memSecrets) Set(n secret.Name, v string) error {
 type realSetup struct {
 	path    string // settings file
 	dataDir string
-	reg     sandbox.Credentials // the client registration the sandbox knows
 	secrets Secrets
 
 	mu    sync.Mutex
@@ -88,7 +87,7 @@ func (r *realSetup) CheckConnection(ctx context.Context, s *settings.Settings) (
 	if err != nil {
 		return procountor.Connection{}, err
 	}
-	cfg := procountor.Config{BaseURL: base, ClientID: r.reg.ClientID, ClientSecret: r.reg.ClientSecret, RedirectURI: r.reg.RedirectURI, MaxRetries: -1}
+	cfg := procountor.Config{BaseURL: base, MaxRetries: -1}
 	r.mu.Lock()
 	d := r.demo
 	r.mu.Unlock()
@@ -96,14 +95,10 @@ func (r *realSetup) CheckConnection(ctx context.Context, s *settings.Settings) (
 		c := d.Credentials()
 		cfg.ClientID, cfg.ClientSecret, cfg.RedirectURI, cfg.APIKey = c.ClientID, c.ClientSecret, c.RedirectURI, c.APIKey
 	} else {
-		if s.Procountor.ClientID != "" {
-			cfg.ClientID = s.Procountor.ClientID
-		}
-		if s.Procountor.RedirectURI != "" {
-			cfg.RedirectURI = s.Procountor.RedirectURI
-		}
-		if v, err := r.secrets.Get(secret.ProcountorClientSecret); err == nil {
-			cfg.ClientSecret = v
+		// As app/ does: the registration from the settings, the secrets from the keyring.
+		cfg.ClientID, cfg.RedirectURI = s.Procountor.ClientID, s.Procountor.RedirectURI
+		if cfg.ClientSecret, err = r.secrets.Get(secret.ProcountorClientSecret); err != nil {
+			return procountor.Connection{}, err
 		}
 		if cfg.APIKey, err = r.secrets.Get(secret.ProcountorAPIKey); err != nil {
 			return procountor.Connection{}, err
@@ -162,7 +157,7 @@ func newHarness(t *testing.T, opts sandbox.Options) *harness {
 	t.Cleanup(func() { sb.Close() })
 	dir := t.TempDir()
 	h := &harness{t: t, dir: dir, sb: sb, url: url, secrets: newMemSecrets(), app: test.NewTempApp(t)}
-	h.setup = &realSetup{path: filepath.Join(dir, "settings.json"), dataDir: filepath.Join(dir, "data"), reg: sb.Credentials(), secrets: h.secrets}
+	h.setup = &realSetup{path: filepath.Join(dir, "settings.json"), dataDir: filepath.Join(dir, "data"), secrets: h.secrets}
 	t.Cleanup(h.setup.close)
 	h.open()
 	return h
@@ -178,7 +173,7 @@ func (h *harness) open() {
 	h.win = test.NewTempWindow(h.t, nil)
 	h.w = NewWizard(WizardOptions{
 		App: h.app, Window: h.win, Setup: h.setup, Secrets: h.secrets, Settings: s,
-		Registration: Registration{ClientID: h.sb.Credentials().ClientID, RedirectURI: h.sb.Credentials().RedirectURI},
+		Registration: Registration{ClientID: h.sb.Credentials().ClientID, ClientSecret: h.sb.Credentials().ClientSecret, RedirectURI: h.sb.Credentials().RedirectURI},
 		OnDone:       func(s *settings.Settings) { h.done = s },
 		Go:           func(work func()) { work() },
 	})
@@ -348,6 +343,14 @@ func TestConnectionAgainstSandbox(t *testing.T) {
 	}
 	if !st.company.Visible() || !st.confirm.Visible() {
 		t.Errorf("company details or confirmation hidden after a good test")
+	}
+	// Nothing typed under Advanced: the built-in registration is saved where the app reads it.
+	saved, _ := settings.Load(h.setup.path)
+	if saved.Procountor.ClientID != h.sb.Credentials().ClientID || saved.Procountor.RedirectURI != h.sb.Credentials().RedirectURI {
+		t.Errorf("saved registration = %q %q, want the built-in one", saved.Procountor.ClientID, saved.Procountor.RedirectURI)
+	}
+	if got, _ := h.secrets.Get(secret.ProcountorClientSecret); got != h.sb.Credentials().ClientSecret {
+		t.Errorf("keyring client secret = %q, want the built-in one", got)
 	}
 	h.wantNextDisabled("before the company is confirmed")
 	test.Tap(st.confirm)
