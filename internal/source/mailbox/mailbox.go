@@ -64,6 +64,12 @@ const (
 	// DefaultIdleRestart re-issues IDLE before the 30 minutes after which
 	// RFC 2177 lets a server drop an idle client.
 	DefaultIdleRestart = 25 * time.Minute
+	// MaxIdleRestart is the longest IdleRestart taken: a server may drop a
+	// client idle for 30 minutes.
+	MaxIdleRestart = 29 * time.Minute
+	// DefaultReadTimeout is how long the server may stay silent while an
+	// answer is due before the connection is given up and made again.
+	DefaultReadTimeout = time.Minute
 	DefaultMinBackoff  = time.Second
 	DefaultMaxBackoff  = 5 * time.Minute
 )
@@ -124,8 +130,12 @@ type Config struct {
 	MaxAttachmentSize int64 // 0: format.MaxFileSize
 
 	Poll                   time.Duration // between reads when the server has no IDLE; 0: DefaultPoll
-	IdleRestart            time.Duration // 0: DefaultIdleRestart
+	IdleRestart            time.Duration // 0: DefaultIdleRestart; at most MaxIdleRestart
 	MinBackoff, MaxBackoff time.Duration // waits between reconnects; 0: the defaults
+	// ReadTimeout is how long the server may stay silent while an answer
+	// is due (in IDLE: the time until IDLE is ended, plus this); then the
+	// connection is closed and made again. 0: DefaultReadTimeout.
+	ReadTimeout time.Duration
 
 	Options   format.Options // what the parsers need from the settings
 	TLSConfig *tls.Config    // nil: the system's roots, checked against Host
@@ -233,6 +243,10 @@ func New(cfg Config, pw Passwords, im Importer, hist History) (*Reader, error) {
 	}
 	if cfg.IdleRestart <= 0 {
 		cfg.IdleRestart = DefaultIdleRestart
+	}
+	cfg.IdleRestart = min(cfg.IdleRestart, MaxIdleRestart)
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
 	}
 	if cfg.MinBackoff <= 0 {
 		cfg.MinBackoff = DefaultMinBackoff
@@ -358,6 +372,7 @@ func (r *Reader) session(ctx context.Context) error {
 type conn struct {
 	r       *Reader
 	c       *imapclient.Client
+	nc      *watchedConn
 	stop    func() bool
 	news    chan struct{} // a mail arrived (EXISTS)
 	result  transfer.Result
@@ -386,10 +401,13 @@ func (r *Reader) connect(ctx context.Context) (*conn, error) {
 	}
 	addr := net.JoinHostPort(r.cfg.Host, strconv.Itoa(r.cfg.Port))
 	d := net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-	nc, err := d.DialContext(ctx, "tcp", addr)
+	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: cannot reach %s: %w", addr, err)
 	}
+	// Under TLS too, so that a silent server cannot hang the handshake.
+	nc := watch(raw, r.cfg.ReadTimeout)
+	s.nc = nc
 	tlsConf := r.cfg.TLSConfig
 	if tlsConf == nil {
 		tlsConf = &tls.Config{ServerName: r.cfg.Host, MinVersion: tls.VersionTLS12}
@@ -448,14 +466,18 @@ func (s *conn) close() {
 		s.stop()
 	}
 	// Logout is a courtesy; a dead connection just closes.
-	done := make(chan struct{})
-	go func() {
-		s.c.Logout().Wait()
-		close(done)
-	}()
 	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-s.c.Closed():
+	default:
+		done := make(chan struct{})
+		go func() {
+			s.c.Logout().Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+		}
 	}
 	s.c.Close()
 }
@@ -612,8 +634,12 @@ func (s *conn) handle(ctx context.Context, m meta) error {
 		return s.advance(ctx, m.uid)
 	}
 	docName := mailName(m.env.Subject, m.uid)
+	// Nothing is due from the server while a mail's files are parsed and
+	// committed, which may take longer than ReadTimeout for a big file.
+	defer s.nc.expect(r.cfg.ReadTimeout)
 	var failures []string
 	if m.size > r.cfg.MaxMessageSize {
+		s.nc.expect(0)
 		reason := fmt.Sprintf("viesti on %.1f Mt, yli %d Mt:n rajan, joten sitä ei ladattu (the mail is %.1f MB, over the %d MB limit, so it was not downloaded)",
 			float64(m.size)/(1<<20), r.cfg.MaxMessageSize>>20, float64(m.size)/(1<<20), r.cfg.MaxMessageSize>>20)
 		// Not downloaded, so its origin stands in for its bytes.
@@ -628,6 +654,7 @@ func (s *conn) handle(ctx context.Context, m meta) error {
 		if err != nil {
 			return err
 		}
+		s.nc.expect(0)
 		p, perr := parseMail(strings.NewReader(string(raw)), r.cfg.MaxAttachmentSize)
 		if perr == nil && p.AutoReply {
 			log.Info("an automatic reply or a bounce; left alone")
@@ -665,6 +692,7 @@ func (s *conn) handle(ctx context.Context, m meta) error {
 		}
 	}
 	s.result.Add(h.Result)
+	s.nc.expect(r.cfg.ReadTimeout)
 	if len(failures) > 0 {
 		h.Failed, h.Reason = true, strings.Join(failures, "; ")
 		if err := s.markFailed(ctx, m.uid); err != nil {
@@ -674,6 +702,7 @@ func (s *conn) handle(ctx context.Context, m meta) error {
 		return err
 	}
 	log.Info("mail handled", "failed", h.Failed, "new", h.Result.New, "duplicate_documents", h.Result.DuplicateDocuments)
+	s.nc.expect(0)
 	if err := s.advance(ctx, m.uid); err != nil {
 		return err
 	}
@@ -719,11 +748,14 @@ func (s *conn) body(uid imap.UID) ([]byte, error) {
 			found = readErr == nil
 		}
 	}
-	if err := cmd.Close(); err != nil {
-		return nil, fmt.Errorf("mailbox: download mail %d: %w", uid, err)
-	}
+	err := cmd.Close()
 	if readErr != nil {
+		// The first failure says why (a silent server, say); the command's
+		// error is only its consequence.
 		return nil, fmt.Errorf("mailbox: download mail %d: %w", uid, readErr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: download mail %d: %w", uid, err)
 	}
 	if !found {
 		return nil, fmt.Errorf("mailbox: mail %d vanished while it was read", uid)
@@ -848,7 +880,9 @@ func (s *conn) wait(ctx context.Context) error {
 		return nil
 	default:
 	}
+	timeout := s.r.cfg.ReadTimeout
 	if !s.c.Caps().Has(imap.CapIdle) {
+		s.nc.expect(0) // nothing is due until the NOOP
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -856,6 +890,7 @@ func (s *conn) wait(ctx context.Context) error {
 			return errors.New("mailbox: the server closed the connection")
 		case <-time.After(s.r.cfg.Poll):
 		}
+		s.nc.expect(timeout)
 		if err := s.c.Noop().Wait(); err != nil {
 			return fmt.Errorf("mailbox: %w", err)
 		}
@@ -876,6 +911,10 @@ func (s *conn) wait(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mailbox: IDLE: %w", err)
 	}
+	// In IDLE the server may rightly say nothing until we end it: the
+	// deadline is then, plus the read timeout for its answer to DONE.
+	idleFor := min(s.r.cfg.IdleRestart, s.r.cfg.Poll)
+	s.nc.expect(idleFor + timeout)
 	var why error
 	select {
 	case <-ctx.Done():
@@ -883,10 +922,11 @@ func (s *conn) wait(ctx context.Context) error {
 	case <-s.c.Closed():
 		why = errors.New("mailbox: the server closed the connection")
 	case <-s.news:
-	case <-time.After(min(s.r.cfg.IdleRestart, s.r.cfg.Poll)):
+	case <-time.After(idleFor):
 		// Also read again every Poll while idle, so that a mail whose news
 		// fell between the NOOP and IDLE waits at most that long.
 	}
+	s.nc.expect(timeout)
 	if err := idle.Close(); err != nil && why == nil {
 		why = fmt.Errorf("mailbox: end IDLE: %w", err)
 	}

@@ -158,6 +158,8 @@ func TestMailbox(t *testing.T) {
 			t.Run("filters and failed folder from the settings", func(t *testing.T) { testFromSettings(t, srv) })
 			t.Run("UIDVALIDITY change", func(t *testing.T) { testUIDValidity(t, srv) })
 			t.Run("connection dropped mid-download", func(t *testing.T) { testDropped(t, srv) })
+			t.Run("server silent mid-download", func(t *testing.T) { testSilentDownload(t, srv) })
+			t.Run("server silent in IDLE", func(t *testing.T) { testSilentIdle(t, srv) })
 			t.Run("IDLE delay", func(t *testing.T) { testIdle(t, srv) })
 		})
 	}
@@ -504,6 +506,64 @@ func testDropped(t *testing.T, srv *testServer) {
 		if !m.has(DefaultKeyword) {
 			t.Errorf("mail %q flags = %v, want %s", m.subject, m.flags, DefaultKeyword)
 		}
+	}
+}
+
+// silentTimeout is the read timeout of the silent-server tests: short, but
+// far above what a loopback server takes to answer.
+const silentTimeout = time.Second
+
+// testSilentDownload: the server stops answering in the middle of a
+// download but keeps the connection open. The reader gives up on it after
+// ReadTimeout, connects again and reads both mails, each once.
+func testSilentDownload(t *testing.T, srv *testServer) {
+	fresh(t, srv)
+	r := newRig(t, srv)
+	proxy := startProxy(t, srv.addr(), "BODY[] {", true)
+	c := srv.admin(t)
+	one, two := uniqueTable(t, 30), uniqueTable(t, 31)
+	appendMail(t, c, folderName, orderMail("kauppa@shop.example", "Tilausvienti 1", "one.csv", one))
+	appendMail(t, c, folderName, orderMail("kauppa@shop.example", "Tilausvienti 2", "two.csv", two))
+	cfg := r.config()
+	cfg.Port = proxy.ln.Addr().(*net.TCPAddr).Port
+	cfg.ReadTimeout = silentTimeout
+	r.run(r.reader(cfg))
+	r.wait(2)
+	if proxy.cuts.Load() != 1 {
+		t.Fatalf("the proxy went silent on %d connections, want 1 in the middle of a download", proxy.cuts.Load())
+	}
+	if got, want := r.orders(), ordersIn(t, "one.csv", one)+ordersIn(t, "two.csv", two); got != want {
+		t.Errorf("orders = %d, want %d", got, want)
+	}
+	if docs := r.documents(); len(docs) != 2 {
+		t.Errorf("documents = %d, want 2: the stalled download is read again, not lost nor doubled", len(docs))
+	}
+}
+
+// testSilentIdle: the server stops answering while the reader idles, with
+// the connection open, so the reader's DONE gets no answer. The reader
+// gives up after Poll plus ReadTimeout, connects again and reads the mail
+// that came meanwhile (whose news never reached it).
+func testSilentIdle(t *testing.T, srv *testServer) {
+	fresh(t, srv)
+	r := newRig(t, srv)
+	proxy := startProxy(t, srv.addr(), "+ idling", true)
+	c := srv.admin(t)
+	cfg := r.config()
+	cfg.Port = proxy.ln.Addr().(*net.TCPAddr).Port
+	cfg.Poll = time.Second
+	cfg.ReadTimeout = silentTimeout
+	r.run(r.reader(cfg))
+	for deadline := time.Now().Add(10 * time.Second); proxy.cuts.Load() == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the reader did not begin IDLE within 10 s")
+		}
+	}
+	data := uniqueTable(t, 32)
+	appendMail(t, c, folderName, orderMail("kauppa@shop.example", "Tilausvienti", "x.csv", data))
+	h := r.wait(1)[0]
+	if h.Failed || h.Result.New != ordersIn(t, "x.csv", data) {
+		t.Errorf("mail handled as %+v, want its orders new", h)
 	}
 }
 

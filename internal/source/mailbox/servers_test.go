@@ -282,23 +282,33 @@ func uidValidity(t testing.TB, c *imapclient.Client, folder string) uint32 {
 	return st.UIDValidity
 }
 
-// cutProxy forwards TCP to a server and cuts its first connection a few
-// bytes after the server starts sending a message body: a connection lost
-// in the middle of a download.
+// cutProxy forwards TCP to a server and breaks its first connection a few
+// bytes after the server sends marker: it cuts the connection (a connection
+// lost in the middle of a download), or, when stall is set, stops passing
+// on what the server says and keeps the connection open (a server that
+// hangs, or a firewall that drops the flow without a word). Later
+// connections are forwarded whole.
 type cutProxy struct {
-	ln   net.Listener
-	cut  atomic.Bool
-	cuts atomic.Int32
-	wg   sync.WaitGroup
+	ln     net.Listener
+	marker []byte
+	stall  bool
+	done   chan struct{} // closed when the test ends: stalled connections close
+	cut    atomic.Bool
+	cuts   atomic.Int32
+	wg     sync.WaitGroup
 }
 
 func startCutProxy(t testing.TB, target string) *cutProxy {
+	return startProxy(t, target, "BODY[] {", false)
+}
+
+func startProxy(t testing.TB, target, marker string, stall bool) *cutProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cutProxy{ln: ln}
+	p := &cutProxy{ln: ln, marker: []byte(marker), stall: stall, done: make(chan struct{})}
 	go func() {
 		for {
 			client, err := ln.Accept()
@@ -325,12 +335,12 @@ func startCutProxy(t testing.TB, target string) *cutProxy {
 			}()
 		}
 	}()
-	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	t.Cleanup(func() { ln.Close(); close(p.done); p.wg.Wait() })
 	return p
 }
 
 func (p *cutProxy) copyThenCut(dst io.Writer, src io.Reader) {
-	marker := []byte("BODY[] {")
+	marker := p.marker
 	var window []byte
 	buf := make([]byte, 512)
 	for {
@@ -338,13 +348,16 @@ func (p *cutProxy) copyThenCut(dst io.Writer, src io.Reader) {
 		if n > 0 {
 			window = append(window, buf[:n]...)
 			if i := bytes.Index(window, marker); i >= 0 {
-				// The body has begun: send 100 bytes of it, then drop.
+				// Send up to 100 bytes after the marker, then break.
 				end := min(len(window), i+len(marker)+100)
 				prefix := len(window) - n
 				if end > prefix {
 					dst.Write(buf[:end-prefix])
 				}
 				p.cuts.Add(1)
+				if p.stall {
+					<-p.done
+				}
 				return
 			}
 			dst.Write(buf[:n])
