@@ -3,15 +3,12 @@ package invoice_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/format/mycashflow"
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/order"
 	"orderbridge/internal/procountor"
@@ -33,20 +30,11 @@ func sampleFiles(t testing.TB) []string {
 	return files
 }
 
-// parseSample parses an order file as the app does. MyCashflow JSON is parsed
-// with its own package while format.Detect does not know it yet.
+// parseSample parses an order file as the app does: format.ParseFile
+// detects the format of every sample, MyCashflow JSON included.
 func parseSample(t testing.TB, path string) []order.Order {
 	t.Helper()
 	orders, err := format.ParseFile(path, format.Options{})
-	if errors.Is(err, format.ErrUnknownFormat) {
-		data, rerr := os.ReadFile(path)
-		if rerr == nil && mycashflow.Sniff(data) {
-			orders, err = mycashflow.Parse(path, data, mycashflow.Options{})
-			for i := range orders {
-				orders[i].Check()
-			}
-		}
-	}
 	if err != nil {
 		t.Fatalf("parse %s: %v", path, err)
 	}
