@@ -1,5 +1,5 @@
 // Command orderbridge (Tilaussilta) moves a Finnish web shop's orders into
-// Procountor as sales invoices. With no arguments it will be the desktop app;
+// Procountor as sales invoices. With no arguments it is the desktop app;
 // its subcommands are the command line described in README.md.
 package main
 
@@ -68,8 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitSetup
 	}
 	if fs.NArg() == 0 {
-		usage(stderr, fs)
-		return exitSetup
+		return runGUI(ctx, e) // no command: the desktop app
 	}
 	name := fs.Arg(0)
 	cmd, ok := commands()[name]
