@@ -6,9 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
+	"orderbridge/assets"
 	"orderbridge/internal/format"
+	"orderbridge/internal/procountor"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
 )
@@ -166,6 +169,59 @@ func doctorSources(ctx context.Context, e *env, conf *settings.Settings, add fun
 // doctorProcountor is the hook for the Procountor checks (token, company,
 // VAT rates, bank accounts) that the setup wizard brings; until then it
 // says they are not made here.
+// doctorProcountor runs the setup wizard's connection check (token, session, company, VAT
+// rates, bank accounts) and says a failure with the wizard's remedy, in English.
 func doctorProcountor(ctx context.Context, e *env, conf *settings.Settings, add func(doctorCheck)) {
-	add(doctorCheck{"procountor", checkSkip, "the Procountor connection is not checked by doctor yet"})
+	if conf.Setup.Demo {
+		add(doctorCheck{"procountor", checkSkip, "demo mode: invoices go to the built-in practice company"})
+		return
+	}
+	if conf.Procountor.ClientID == "" {
+		add(doctorCheck{"procountor", checkSkip, "the Procountor connection is not set up yet: run the setup (orderbridge with no command)"})
+		return
+	}
+	c, err := checkClient(conf, secret.Keyring{}, nil)
+	if err != nil {
+		if errors.Is(err, secret.ErrNotFound) {
+			err = fmt.Errorf("no Procountor API key or client secret is saved: run the setup (orderbridge), or set %s and %s", secret.EnvProcountorAPIKey, secret.EnvProcountorClientSecret)
+		}
+		add(doctorCheck{"procountor", checkFail, err.Error()})
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, doctorTimeout)
+	defer cancel()
+	conn, err := c.CheckConnection(ctx)
+	var ce *procountor.CheckError
+	switch {
+	case errors.As(err, &ce):
+		k := "check." + string(ce.Problem)
+		remedy := strings.ReplaceAll(englishText(k+".remedy"), "{{.Problem}}", ce.Err.Error())
+		add(doctorCheck{"procountor", checkFail, fmt.Sprintf("%s %s (%v)", englishText(k), remedy, ce.Err)})
+	case err != nil:
+		add(doctorCheck{"procountor", checkFail, err.Error()})
+	default:
+		bid := conn.BusinessID
+		if bid == "" {
+			bid = "no Y-tunnus"
+		}
+		add(doctorCheck{"procountor", checkOK, fmt.Sprintf("%s (%s), user %s, %d sales VAT rates, invoices to %s",
+			conn.CompanyName, bid, conn.UserName, len(conn.SalesVATPercents), conn.InvoiceAccount.IBAN)})
+	}
+}
+
+// englishText is the setup wizard's English text for key, so that doctor and the wizard give
+// the same remedy.
+func englishText(key string) string {
+	data, err := assets.Translations().ReadFile(assets.TranslationsDir + "/en.json")
+	if err != nil {
+		return key
+	}
+	var m map[string]any
+	if json.Unmarshal(data, &m) != nil {
+		return key
+	}
+	if v, ok := m[key].(string); ok {
+		return v
+	}
+	return key
 }

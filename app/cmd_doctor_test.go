@@ -126,7 +126,7 @@ func TestDoctor(t *testing.T) {
 		{"settings", checkOK, "settings"},
 		{"folder", checkOK, "1 file(s) waiting"},
 		{"mailbox", checkOK, "shop@127.0.0.1, folder Tilaukset: 1 mail(s) waiting"},
-		{"procountor", checkSkip, "not checked"},
+		{"procountor", checkSkip, "not set up yet"},
 	} {
 		got := status(rows, tc.check)
 		if got.Status != tc.status || !strings.Contains(got.Detail, tc.detail) {
