@@ -72,12 +72,6 @@ func seedPartner(t *testing.T, e *env, name, cn, id, email string) procountor.Bu
 	return p
 }
 
-func hasProblem(r invoice.Result, field, substr string) bool {
-	return slices.ContainsFunc(r.Problems, func(p order.Problem) bool {
-		return p.Field == field && strings.Contains(p.MessageEN, substr)
-	})
-}
-
 // Every combination of customer_data, update_register, create_customers and
 // match_first, for a customer the register has (with a changed e-mail and
 // street) and for one it does not have. The proposed register writes are

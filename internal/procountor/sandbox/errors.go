@@ -55,8 +55,6 @@ func (p *problems) sort() {
 	sort.SliceStable(p.list, func(i, j int) bool { return p.list[i].Field < p.list[j].Field })
 }
 
-func (p *problems) has(field string) bool { return p.seen[field] }
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
