@@ -37,5 +37,5 @@ func NewSetupDone(s *settings.Settings, onClose func()) fyne.CanvasObject {
 	if onClose != nil {
 		items = append(items, container.NewHBox(widget.NewButton(t("done.close"), onClose)))
 	}
-	return container.NewPadded(container.NewVBox(items...))
+	return container.NewVScroll(container.NewPadded(container.NewVBox(items...)))
 }

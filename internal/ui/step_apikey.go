@@ -31,6 +31,7 @@ type apiKeyStep struct {
 	secret       *widget.Entry
 	redirect     *widget.Entry
 	shownID      *widget.Label
+	idRow        *fyne.Container
 	problem      *widget.Label
 	advanced     *widget.Accordion
 	box          fyne.CanvasObject
@@ -83,6 +84,7 @@ func newAPIKeyStep(w *Wizard) *apiKeyStep {
 	copyID := widget.NewButtonWithIcon(t("apikey.copy_id"), theme.ContentCopyIcon(), func() {
 		w.opts.App.Clipboard().SetContent(st.clientIDValue())
 	})
+	st.idRow = container.NewHBox(widget.NewLabel(t("apikey.client_id.label")), st.shownID, copyID)
 	st.problem = widget.NewLabel("")
 	st.problem.Wrapping = fyne.TextWrapWord
 	st.problem.Importance = widget.WarningImportance
@@ -101,7 +103,7 @@ func newAPIKeyStep(w *Wizard) *apiKeyStep {
 	}
 	st.box = container.NewVBox(
 		paragraph(t("apikey.steps1")),
-		container.NewHBox(widget.NewLabel(t("apikey.client_id.label")), st.shownID, copyID),
+		st.idRow,
 		paragraph(t("apikey.steps2")),
 		heading(t("apikey.key")),
 		st.key,
@@ -147,7 +149,10 @@ func (st *apiKeyStep) check() {
 	if id == "" {
 		id = "—"
 	}
-	st.shownID.SetText(id)
+	if st.shownID.Text != id {
+		st.shownID.SetText(id)
+		st.idRow.Refresh() // the row's layout follows the identifier's width
+	}
 	switch {
 	case st.key.Text != "":
 		st.keyNote.SetText(t("apikey.key.will_save"))

@@ -63,7 +63,7 @@ func newConnectionStep(w *Wizard) *connectionStep {
 	st.remedy.Hide()
 	st.retry = widget.NewButtonWithIcon(t("connection.retry"), theme.ViewRefreshIcon(), st.run)
 	st.retry.Hide()
-	st.box = container.NewVBox(st.status, st.progress, st.company, st.confirm, st.problem, st.remedy, st.retry)
+	st.box = container.NewVBox(st.status, st.progress, st.company, st.confirm, st.problem, st.remedy, container.NewHBox(st.retry))
 	return st
 }
 

@@ -129,7 +129,6 @@ func (w *Wizard) build() {
 	demoText.Importance = widget.DangerImportance
 	w.demoBanner = container.NewStack(demoText)
 	w.stepLabel = widget.NewLabel("")
-	w.stepLabel.Importance = widget.LowImportance
 	w.titleLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.titleLabel.SizeName = theme.SizeNameSubHeadingText
 	w.body = container.NewStack()
@@ -174,6 +173,7 @@ func (w *Wizard) show(i int) {
 	}
 	st.enter()
 	w.refresh()
+	w.root.Refresh() // the title and the Next button's text changed width
 }
 
 // refresh enables Back and Next from the step's state; steps call it when their input changes.
@@ -191,6 +191,9 @@ func (w *Wizard) refresh() {
 	} else {
 		w.next.Disable()
 	}
+	// Steps show and hide hints as input changes; a container lays itself out again only when
+	// refreshed.
+	w.body.Refresh()
 }
 
 func (w *Wizard) setError(msg string) {
@@ -311,9 +314,9 @@ func (w *Wizard) errorText(err error) string {
 
 // explanation is a one-line help text under a choice.
 func explanation(text string) *widget.Label {
-	l := widget.NewLabel(text)
+	// Not LowImportance: that grey is too faint to read on the dark theme.
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
 	return l
 }
 
