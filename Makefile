@@ -60,9 +60,19 @@ test: deps-test
 		dbus-run-session -- sh -c 'echo -n throwaway-pw | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null && \
 			$(GO) test -count=1 ./internal/secret/...'
 
+# staticcheck 2026.2.2 (module version v0.8.2) is built for Go 1.26 (older ones fail on it);
+# it is installed into $(go env GOPATH)/bin when missing or of another version.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK = $(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin/staticcheck
+
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l app internal); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@if ! "$(STATICCHECK)" -version 2>/dev/null | grep -qF "($(STATICCHECK_VERSION:v%=%))"; then \
+		echo "Installing staticcheck $(STATICCHECK_VERSION) into $(dir $(STATICCHECK))"; \
+		GOBIN="$(dir $(STATICCHECK))" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
+	fi
+	"$(STATICCHECK)" ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
