@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -640,6 +641,8 @@ func anyText(o fyne.CanvasObject, text string) bool {
 	switch v := o.(type) {
 	case *widget.Label:
 		return strings.Contains(v.Text, text)
+	case *container.Scroll:
+		return anyText(v.Content, text)
 	case *fyne.Container:
 		for _, c := range v.Objects {
 			if anyText(c, text) {
