@@ -137,7 +137,9 @@ func (d *orderDetail) render(story *store.Story, res *invoice.Result, perr error
 	facts.Append(t("col.customer"), widget.NewLabel(o.Customer))
 	facts.Append(t("col.date"), widget.NewLabel(finnishDate(o.OrderDate)))
 	facts.Append(t("col.total"), widget.NewLabel(money(o.Gross, o.Currency)))
-	facts.Append(t("detail.shop"), widget.NewLabel(o.Shop))
+	if o.Shop != "" {
+		facts.Append(t("detail.shop"), widget.NewLabel(o.Shop))
+	}
 	if o.InvoiceNumber != "" {
 		if u := d.m.opts.Orders.InvoiceURL(o.InvoiceID); u != nil {
 			facts.Append(t("detail.invoice"), widget.NewHyperlink(o.InvoiceNumber, u))
@@ -145,18 +147,18 @@ func (d *orderDetail) render(story *store.Story, res *invoice.Result, perr error
 			facts.Append(t("detail.invoice"), widget.NewLabel(o.InvoiceNumber))
 		}
 	}
-	if o.Reason != "" && o.State != store.StateReady {
-		r := widget.NewLabel(o.Reason)
-		r.Wrapping = fyne.TextWrapWord
-		facts.Append(t("detail.reason"), r)
-	}
-	d.box.Add(facts)
-
 	// Problems first: they are why the user opened the order.
 	problems := append([]order.Problem{}, o.Problems...)
 	if res != nil {
 		problems = appendNew(problems, res.Problems...)
 	}
+	// The reason repeats the first problem (in English); it is shown only when there is no other.
+	if o.Reason != "" && o.State != store.StateReady && len(problems) == 0 {
+		r := widget.NewLabel(o.Reason)
+		r.Wrapping = fyne.TextWrapWord
+		facts.Append(t("detail.reason"), r)
+	}
+	d.box.Add(facts)
 	if len(problems) > 0 || o.State == store.StateNeedsAttention || o.State == store.StateFailed {
 		d.box.Add(heading(t("detail.problems")))
 		for _, p := range problems {
@@ -277,7 +279,7 @@ func (d *orderDetail) change(fn func() error) {
 
 // linesTable is the order's lines: name, quantity, unit price, VAT and amount.
 func linesTable(o order.Order) fyne.CanvasObject {
-	widths := []float32{0.44, 0.12, 0.16, 0.10, 0.18}
+	widths := []float32{0.37, 0.15, 0.18, 0.11, 0.19}
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -287,8 +289,8 @@ func linesTable(o order.Order) fyne.CanvasObject {
 		name := widget.NewLabel(l.Name)
 		name.Truncation = fyne.TextTruncateEllipsis
 		amount := widget.NewLabelWithStyle(money(l.Amount().String(), o.Currency), fyne.TextAlignTrailing, fyne.TextStyle{})
-		rows.Add(container.New(&columns{widths: widths}, name, widget.NewLabel(l.Quantity.String()),
-			widget.NewLabel(money(l.UnitPrice.String(), o.Currency)), widget.NewLabel(l.VATPercent.String()+" %"), amount))
+		rows.Add(container.New(&columns{widths: widths}, name, widget.NewLabel(number(l.Quantity.String())),
+			widget.NewLabel(money(l.UnitPrice.String(), o.Currency)), widget.NewLabel(number(l.VATPercent.String())+" %"), amount))
 	}
 	return rows
 }

@@ -50,7 +50,7 @@ func newHistoryView(m *MainWindow) *historyView {
 	h.list = newOrderList(m, store.Query{}, m.detail.show)
 
 	dates := container.NewGridWithColumns(2, h.from, h.to)
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.state, container.NewGridWrap(fyne.NewSize(260, h.from.MinSize().Height), dates)), h.search)
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.state, container.NewGridWrap(fyne.NewSize(380, h.from.MinSize().Height), dates)), h.search)
 	left := container.NewBorder(container.NewVBox(filters, h.problem, listHeader()), nil, nil, nil, h.list.list)
 	split := container.NewHSplit(left, m.detail.placeholder(len(tabs)))
 	split.Offset = 0.58

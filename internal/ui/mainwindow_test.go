@@ -281,11 +281,12 @@ func TestMainWindowImportAndSend(t *testing.T) {
 	if got := m.progress.title.Text; got != "Lähetys valmis" {
 		t.Errorf("progress title = %q, want %q", got, "Lähetys valmis")
 	}
-	if got := len(m.progress.links.Objects); got != ready {
+	links := m.progress.invoices()
+	if got := len(links); got != ready {
 		t.Errorf("invoice links = %d, want %d", got, ready)
 	}
-	if link, ok := m.progress.links.Objects[0].(*widget.Hyperlink); !ok || !strings.HasPrefix(link.URL.String(), o.base+"/invoices/") {
-		t.Errorf("first invoice link = %#v, want a hyperlink into %s/invoices/", m.progress.links.Objects[0], o.base)
+	if len(links) > 0 && (links[0].url == nil || !strings.HasPrefix(links[0].url.String(), o.base+"/invoices/") || links[0].invoice == "") {
+		t.Errorf("first invoice link = %+v, want invoice number and an address in %s/invoices/", links[0], o.base)
 	}
 	if !m.progress.close.Visible() || m.progress.cancel.Visible() {
 		t.Error("after the batch Cancel should be hidden and Back shown")
@@ -346,14 +347,14 @@ func TestMainWindowCancel(t *testing.T) {
 		t.Error("StopSending after the batch did not report it ended")
 	}
 	// Without a web address, an invoice's line in the summary opens the order in the app.
-	if got := len(m.progress.links.Objects); got != 2 {
+	links := m.progress.invoices()
+	if got := len(links); got != 2 {
 		t.Fatalf("summary lists %d invoices, want 2", got)
 	}
-	b, ok := m.progress.links.Objects[0].(*widget.Button)
-	if !ok {
-		t.Fatalf("summary line is %T, want a button", m.progress.links.Objects[0])
+	if links[0].url != nil {
+		t.Errorf("invoice link has address %v, want none", links[0].url)
 	}
-	test.Tap(b)
+	m.progress.follow(0)
 	if !m.ordersBox.Visible() || m.tabs.SelectedIndex() != 2 {
 		t.Errorf("the invoice line did not open the Sent tab (tab %d)", m.tabs.SelectedIndex())
 	}

@@ -147,7 +147,7 @@ func newOrderRow() *orderRow {
 }
 
 func (r *orderRow) CreateRenderer() fyne.WidgetRenderer {
-	cols := container.New(&columns{widths: []float32{0.14, 0.14, 0.30, 0.14, 0.12, 0.16}},
+	cols := container.New(&columns{widths: []float32{0.12, 0.13, 0.29, 0.13, 0.13, 0.20}},
 		r.number, r.date, r.customer, r.total, r.channel, r.state)
 	return widget.NewSimpleRenderer(cols)
 }
@@ -197,7 +197,7 @@ func listHeader() fyne.CanvasObject {
 	}
 	total := bold("col.total")
 	total.Alignment = fyne.TextAlignTrailing
-	return container.New(&columns{widths: []float32{0.14, 0.14, 0.30, 0.14, 0.12, 0.16}},
+	return container.New(&columns{widths: []float32{0.12, 0.13, 0.29, 0.13, 0.13, 0.20}},
 		bold("col.number"), bold("col.date"), bold("col.customer"), total, bold("col.channel"), bold("col.state"))
 }
 

@@ -16,11 +16,12 @@ import (
 	"orderbridge/internal/transfer"
 )
 
-// outcomeLine is one finished order of the batch.
+// outcomeLine is one finished order of the batch; invoice is filled in at the end for a sent one.
 type outcomeLine struct {
 	number  string
 	outcome transfer.OrderOutcome
 	orderID int64
+	invoice *invoiceLink
 }
 
 // invoiceLink is a sent order's invoice, for the summary.
@@ -45,7 +46,6 @@ type progressView struct {
 	cancel   *widget.Button
 	close    *widget.Button
 	summary  *widget.Label
-	links    *fyne.Container
 	finished bool
 }
 
@@ -59,23 +59,36 @@ func newProgressView(m *MainWindow) *progressView {
 	p.current.Truncation = fyne.TextTruncateEllipsis
 	p.list = widget.NewList(func() int { return len(p.lines) },
 		func() fyne.CanvasObject {
-			icon := widget.NewIcon(theme.ConfirmIcon())
-			return container.NewBorder(nil, nil, icon, nil, widget.NewLabel(""))
+			link := widget.NewHyperlink("", nil)
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()), link, widget.NewLabel(""))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			l := p.lines[i]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(t("progress.line", map[string]any{"Number": l.number, "Outcome": outcomeName(l.outcome)}))
 			c.Objects[1].(*widget.Icon).SetResource(outcomeIcon(l.outcome))
+			link := c.Objects[2].(*widget.Hyperlink)
+			if l.invoice == nil {
+				link.Hide()
+				return
+			}
+			link.SetText(t("progress.invoice", map[string]any{"Invoice": l.invoice.invoice}))
+			link.URL = l.invoice.url
+			link.OnTapped = nil
+			if l.invoice.url == nil {
+				// Without a web address for the invoice, the link opens the order here, with its
+				// invoice number, channel and attempts.
+				link.OnTapped = func() { p.follow(i) }
+			}
+			link.Show()
+			c.Refresh() // the link's width changed: lay the row out again
 		})
 	p.cancel = widget.NewButtonWithIcon(t("progress.cancel"), theme.CancelIcon(), p.onCancel)
 	p.close = widget.NewButtonWithIcon(t("progress.close"), theme.NavigateBackIcon(), m.ShowOrders)
 	p.close.Importance = widget.HighImportance
-	p.summary = widget.NewLabel("")
-	p.summary.Wrapping = fyne.TextWrapWord
-	p.links = container.NewVBox()
-	top := container.NewVBox(p.title, p.bar, p.current)
-	bottom := container.NewVBox(p.summary, container.NewVScroll(p.links), container.NewHBox(layout.NewSpacer(), p.cancel, p.close))
+	p.summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewVBox(p.title, p.bar, p.current, p.summary)
+	bottom := container.NewHBox(layout.NewSpacer(), p.cancel, p.close)
 	p.root = container.NewBorder(top, bottom, nil, nil, p.list)
 	return p
 }
@@ -99,14 +112,14 @@ func (p *progressView) start() {
 	p.title.SetText(t("progress.title"))
 	p.bar.SetValue(0)
 	p.current.SetText(t("progress.starting"))
+	p.current.Show()
 	p.summary.SetText("")
 	p.summary.Hide()
-	p.links.Objects = nil
-	p.links.Refresh()
 	p.cancel.Enable()
 	p.cancel.Show()
 	p.close.Hide()
 	p.list.Refresh()
+	p.root.Refresh()
 }
 
 // update shows one event of the batch.
@@ -157,21 +170,34 @@ func (p *progressView) finish(sum transfer.Summary, err error, links []invoiceLi
 	}
 	p.summary.SetText(text)
 	p.summary.Show()
-	for _, l := range links {
-		label := t("progress.invoice", map[string]any{"Number": l.number, "Invoice": l.invoice})
-		if l.url != nil {
-			p.links.Add(widget.NewHyperlink(label, l.url))
-			continue
-		}
-		// Without a web address for the invoice, the link opens the order here, with its
-		// invoice number, channel and attempts.
-		id := l.orderID
-		b := widget.NewButtonWithIcon(label, theme.DocumentIcon(), func() { p.m.openOrder(id) })
-		b.Importance = widget.LowImportance
-		b.Alignment = widget.ButtonAlignLeading
-		p.links.Add(b)
+	byOrder := map[int64]*invoiceLink{}
+	for i := range links {
+		byOrder[links[i].orderID] = &links[i]
 	}
-	p.links.Refresh()
+	for i := range p.lines {
+		p.lines[i].invoice = byOrder[p.lines[i].orderID]
+	}
+	p.current.Hide()
+	p.list.Refresh()
+	p.root.Refresh() // the summary took the current order's place: lay out again
+}
+
+// follow opens line i's order in the app (the link of an invoice without a web address).
+func (p *progressView) follow(i int) {
+	if i < len(p.lines) {
+		p.m.openOrder(p.lines[i].orderID)
+	}
+}
+
+// invoices are the invoice links the summary shows, in the order of the lines.
+func (p *progressView) invoices() []invoiceLink {
+	var out []invoiceLink
+	for _, l := range p.lines {
+		if l.invoice != nil {
+			out = append(out, *l.invoice)
+		}
+	}
+	return out
 }
 
 // Send sends the waiting orders and shows the progress view; a second call while sending does

@@ -154,3 +154,11 @@ func inLanguage(x invoice.Text) string {
 	}
 	return x.EN
 }
+
+// number shows a decimal with a decimal comma in Finnish.
+func number(s string) string {
+	if english() {
+		return s
+	}
+	return strings.Replace(s, ".", ",", 1)
+}
