@@ -31,7 +31,6 @@ type sendFixture struct {
 	im     *Importer
 	dir    string
 	iban   string
-	docs   int
 }
 
 func newSendFixture(t testing.TB, opts sandbox.Options, edit func(*procountor.Config)) *sendFixture {
