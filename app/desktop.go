@@ -342,6 +342,11 @@ func trayAvailable() bool {
 		}
 		return false
 	}
-	_, err := os.Stat(filepath.Join("/run/user", fmt.Sprint(os.Getuid()), "bus"))
+	// godbus looks for the bus here when the address is not set.
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = filepath.Join("/run/user", fmt.Sprint(os.Getuid()))
+	}
+	_, err := os.Stat(filepath.Join(dir, "bus"))
 	return err == nil
 }
