@@ -14,11 +14,16 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
+	"orderbridge/internal/autostart"
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/procountor"
+	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
@@ -130,15 +135,17 @@ func lastLine(s string) string {
 // desktopApp is the everyday app: the main window, the tray and auto mode over one history and
 // one engine.
 type desktopApp struct {
-	e      *env
-	a      fyne.App
-	w      fyne.Window
-	conf   *settings.Settings
-	s      *store.Store
-	demo   *demo.Demo // nil unless this app started the demo company
-	orders *deskOrders
-	mw     *ui.MainWindow
-	tray   *ui.Tray
+	e       *env
+	ctx     context.Context
+	running *demo.Demo // the demo company the wizard started, if any (its owner closes it)
+	a       fyne.App
+	w       fyne.Window
+	conf    *settings.Settings
+	s       *store.Store
+	demo    *demo.Demo // nil unless this app started the demo company
+	orders  *deskOrders
+	mw      *ui.MainWindow
+	tray    *ui.Tray
 
 	autoStop context.CancelFunc // stops auto mode; nil while paused
 	autoDone chan struct{}
@@ -149,21 +156,41 @@ type desktopApp struct {
 // company the wizard started in this process (nil: start it here when conf is a demo). The
 // caller runs the app and then calls close.
 func openDesktop(ctx context.Context, e *env, a fyne.App, w fyne.Window, conf *settings.Settings, running *demo.Demo) (*desktopApp, error) {
-	d := &desktopApp{e: e, a: a, w: w, conf: conf.Clone()}
+	d := &desktopApp{e: e, a: a, w: w, ctx: ctx, running: running}
+	if err := d.open(conf); err != nil {
+		d.close()
+		return nil, err
+	}
+	w.Resize(fyne.NewSize(1100, 720))
+	// SIGTERM and Ctrl-C end ctx: quit as the menu's Quit does.
+	go func() {
+		<-ctx.Done()
+		fyne.Do(d.Quit)
+	}()
+	return d, nil
+}
+
+// open connects the history, the engine and the window for conf, and starts auto mode.
+func (d *desktopApp) open(conf *settings.Settings) error {
+	d.conf = conf.Clone()
+	ctx, e := d.ctx, d.e
 	var client *procountor.Client
 	var err error
 	if d.conf.Setup.Demo {
-		dm := running
+		dm := d.running
+		if dm == nil {
+			dm = d.demo
+		}
 		if dm == nil {
 			loc, err := settings.Locate(e.home)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if err := os.MkdirAll(loc.DataDir, 0o700); err != nil {
-				return nil, fmt.Errorf("demo: %w", err)
+				return fmt.Errorf("demo: %w", err)
 			}
 			if dm, err = demo.Start(loc.DataDir); err != nil {
-				return nil, err
+				return err
 			}
 			d.demo = dm
 		}
@@ -176,12 +203,10 @@ func openDesktop(ctx context.Context, e *env, a fyne.App, w fyne.Window, conf *s
 		client, _, err = connect(ctx, e)
 	}
 	if err != nil {
-		d.close()
-		return nil, err
+		return err
 	}
 	if d.s, err = openHistory(ctx, e); err != nil {
-		d.close()
-		return nil, err
+		return err
 	}
 	eng, err := transfer.NewEngine(transfer.Options{Store: d.s, Client: client, Prefix: d.conf.Invoice.ShopPrefix,
 		NewBuilder: func(ctx context.Context) (transfer.Builder, error) {
@@ -192,21 +217,31 @@ func openDesktop(ctx context.Context, e *env, a fyne.App, w fyne.Window, conf *s
 			return invoice.NewBuilder(d.conf.Invoice, company, client), nil
 		}})
 	if err != nil {
-		d.close()
-		return nil, err
+		return err
 	}
 	d.orders = &deskOrders{e: e, conf: d.conf, s: d.s, im: transfer.NewImporter(d.s), eng: eng, client: client,
 		opts: format.Options{VATByCode: d.conf.Invoice.VATByCode}}
+	d.build()
+	d.startAuto(ctx)
+	return nil
+}
 
+// build makes the window's content and the tray in the current language.
+func (d *desktopApp) build() {
+	a, w := d.a, d.w
+	paused := d.mw != nil && d.mw.Status().Paused
 	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Demo: d.conf.Setup.Demo,
-		Context: ctx, OnStatus: d.onStatus})
+		Context: d.ctx, OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
+		OnSettings: d.showSetup, Login: d.login()})
 	w.SetContent(d.mw.Content())
+	w.SetTitle(lang.X("app.title", "Tilaussilta"))
 
-	if trayAvailable() {
+	if d.tray != nil || trayAvailable() {
+		// NewTray again after a language switch: the menu is rebuilt in the new words.
 		d.tray, _ = ui.NewTray(a, w, ui.TrayActions{
 			Open:      func() { w.Show(); w.RequestFocus() },
-			SendNow:   d.mw.Send,
-			ImportNow: d.mw.Import,
+			SendNow:   func() { d.mw.Send() },
+			ImportNow: func() { d.mw.Import() },
 			SetPaused: d.setPaused,
 			Quit:      d.Quit,
 		})
@@ -217,14 +252,109 @@ func openDesktop(ctx context.Context, e *env, a fyne.App, w fyne.Window, conf *s
 	} else {
 		w.SetCloseIntercept(d.Quit)
 	}
+	d.mw.SetPaused(paused)
 	d.onStatus(d.mw.Status())
-	d.startAuto(ctx)
-	// SIGTERM and Ctrl-C end ctx: quit as the menu's Quit does.
+}
+
+// login is the start-at-login entry: this program, started in the tray.
+func (d *desktopApp) login() ui.Login {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	args := []string{exe}
+	if d.e.home != "" {
+		args = append(args, "--home", d.e.home)
+	}
+	return autostart.Entry{ID: appID, Name: lang.X("app.title", "Tilaussilta"), Exec: append(args, "--tray")}
+}
+
+// setLanguage saves the language and builds the window and the tray again in it.
+func (d *desktopApp) setLanguage(l settings.Language) {
+	if d.mw.Sending() {
+		return
+	}
+	if err := d.saveSettings(func(s *settings.Settings) { s.UI.Language = l }); err != nil {
+		fmt.Fprintf(d.e.stderr, "orderbridge: save the language: %v\n", err)
+	}
+	d.conf.UI.Language = l
+	if err := ui.UseLanguage(l); err != nil {
+		fmt.Fprintf(d.e.stderr, "orderbridge: translations: %v\n", err)
+	}
+	d.build()
+}
+
+// saveSettings changes the settings file (not the demo's address, which d.conf holds).
+func (d *desktopApp) saveSettings(change func(*settings.Settings)) error {
+	loc, err := settings.Locate(d.e.home)
+	if err != nil {
+		return err
+	}
+	s, err := settings.Load(loc.SettingsFile)
+	if err != nil {
+		return err
+	}
+	change(s)
+	return settings.Save(loc.SettingsFile, s)
+}
+
+// showSetup shows the wizard's forms with the saved settings; finishing it opens the main
+// window again with the new settings.
+func (d *desktopApp) showSetup() {
+	if d.mw.Sending() {
+		return
+	}
+	loc, err := settings.Locate(d.e.home)
+	if err != nil {
+		return
+	}
+	conf, err := settings.Load(loc.SettingsFile)
+	if err != nil {
+		fmt.Fprintf(d.e.stderr, "orderbridge: %v\n", err)
+		return
+	}
+	dm := d.running
+	if dm == nil {
+		dm = d.demo
+	}
+	gs := &guiSetup{e: d.e, loc: loc, demo: dm}
+	wiz := ui.NewWizard(ui.WizardOptions{App: d.a, Window: d.w, Setup: gs, Secrets: secret.Keyring{}, Settings: conf,
+		Registration: ui.Registration{ClientID: procountorClientID, ClientSecret: procountorClientSecret, RedirectURI: procountorRedirectURI},
+		Context:      d.ctx,
+		OnDone: func(s *settings.Settings) {
+			if gs.runningDemo() != dm {
+				d.running = gs.runningDemo() // the wizard started the demo company
+			}
+			d.reopen(s)
+		},
+	})
+	d.w.SetContent(wiz.Content())
+}
+
+// reopen stops auto mode and the history, then opens everything again with conf.
+func (d *desktopApp) reopen(conf *settings.Settings) {
+	stop, done := d.autoStop, d.autoDone
+	if stop != nil {
+		stop()
+	}
 	go func() {
-		<-ctx.Done()
-		fyne.Do(d.Quit)
+		if done != nil {
+			<-done
+		}
+		fyne.Do(func() {
+			d.autoStop, d.autoDone = nil, nil
+			if d.s != nil {
+				d.s.Close()
+				d.s = nil
+			}
+			if err := d.open(conf); err != nil {
+				msg := widget.NewLabel(err.Error())
+				msg.Wrapping = fyne.TextWrapWord
+				msg.Importance = widget.DangerImportance
+				d.w.SetContent(container.NewVBox(ui.NewSetupDone(conf, d.showSetup), msg))
+			}
+		})
 	}()
-	return d, nil
 }
 
 func (d *desktopApp) onStatus(s ui.Status) {
@@ -274,7 +404,7 @@ func (d *desktopApp) setPaused(paused bool) {
 		d.autoStop()
 		d.autoStop = nil
 	} else if !paused && d.autoStop == nil {
-		d.startAuto(context.Background())
+		d.startAuto(d.ctx)
 	}
 	d.mw.SetPaused(paused)
 }

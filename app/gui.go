@@ -90,7 +90,11 @@ func runGUI(ctx context.Context, e *env) int {
 			})
 		}()
 	}
-	w.ShowAndRun()
+	if e.tray && desk != nil && desk.tray != nil {
+		a.Run() // started at login: only the tray icon shows until the user opens the window
+	} else {
+		w.ShowAndRun()
+	}
 	if desk != nil {
 		desk.close()
 	}

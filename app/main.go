@@ -26,6 +26,7 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	home           string // --home or ORDERBRIDGE_HOME; "" means the OS folders
+	tray           bool   // --tray: the desktop app starts in the tray, its window hidden
 }
 
 // command is one subcommand; run returns the exit status.
@@ -60,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("orderbridge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&e.home, "home", os.Getenv("ORDERBRIDGE_HOME"), "one `folder` for the settings and the history")
+	fs.BoolVar(&e.tray, "tray", false, "start the desktop app in the system tray with its window hidden (start at login)")
 	fs.Usage = func() { usage(stderr, fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
