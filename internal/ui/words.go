@@ -9,20 +9,12 @@ import (
 
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/order"
-	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
 
 // english says whether the texts are in English; Finnish otherwise. It follows UseLanguage.
 func english() bool { return t("lang.code") == "en" }
-
-func language() settings.Language {
-	if english() {
-		return settings.English
-	}
-	return settings.Finnish
-}
 
 // finnishDate shows a YYYY-MM-DD date as 1.3.2026 in Finnish and as it is in English.
 func finnishDate(s string) string {
