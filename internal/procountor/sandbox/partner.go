@@ -356,8 +356,14 @@ func (s *Server) patchPartner(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", "the partner could not be read")
 		return
 	}
-	var merged map[string]any
-	_ = json.Unmarshal(curJSON, &merged)
+	// Through decodeTree, so that numbers stay json.Number: a generic
+	// json.Unmarshal would pass the partner's percentages through float64.
+	curTree, err := decodeTree(curJSON)
+	merged, ok := curTree.(map[string]any)
+	if err != nil || !ok {
+		writeError(w, http.StatusInternalServerError, "", "the partner could not be read")
+		return
+	}
 	mergeJSON(merged, patch)
 	mb, _ := json.Marshal(merged)
 	var next partner
