@@ -318,6 +318,8 @@ func TestRedact(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Authorization: Bearer abc.def-ghi", "Authorization: [redacted] [redacted]"},
 		{"header Bearer abc.def-ghi", "header Bearer [redacted]"},
+		{"header Bearer\tabc.def-ghi", "header Bearer [redacted]"},
+		{"Authorization: Basic\n dXNlcjpwYXNz", "Authorization: [redacted] [redacted]"},
 		{`{"access_token":"xyz123","token_type":"bearer"}`, `{"access_token":"[redacted]","token_type":"bearer"}`},
 		{"GET /x?api_key=K1&y=2", "GET /x?api_key=[redacted]&y=2"},
 		{"password: hunter2", "password: [redacted]"},

@@ -2,7 +2,6 @@ package store
 
 import (
 	"regexp"
-	"strings"
 )
 
 // secretPatterns find what looks like a credential in free text: an error
@@ -42,19 +41,11 @@ func looksLikeToken(s string) bool {
 
 // Redact replaces anything in s that looks like a secret with "[redacted]".
 func Redact(s string) string {
-	for i, re := range secretPatterns {
-		if i == 1 {
-			s = re.ReplaceAllString(s, "${1}[redacted]")
-			continue
-		}
-		s = re.ReplaceAllStringFunc(s, func(m string) string {
-			if i == 0 {
-				word, _, _ := strings.Cut(m, " ")
-				return word + " [redacted]"
-			}
-			return "[redacted]"
-		})
-	}
+	// The scheme word is kept from the capture group, not by cutting at a
+	// space: "Bearer\tkey" has none, and cutting would have kept the key.
+	s = secretPatterns[0].ReplaceAllString(s, "${1} [redacted]")
+	s = secretPatterns[1].ReplaceAllString(s, "${1}[redacted]")
+	s = secretPatterns[2].ReplaceAllString(s, "[redacted]")
 	return tokenRun.ReplaceAllStringFunc(s, func(m string) string {
 		if looksLikeToken(m) {
 			return "[redacted]"
