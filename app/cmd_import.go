@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -129,10 +128,10 @@ func runImport(ctx context.Context, e *env, args []string) int {
 // or parsed is a problem of that file (recorded as a failed document when its
 // bytes could be read), not an error: the other files go on.
 func importFile(ctx context.Context, im *transfer.Importer, path string, opts format.Options) (transfer.Result, error) {
-	data, err := readLimited(path)
+	data, err := format.ReadFile(path)
 	if err != nil {
 		return transfer.Result{Documents: 1, FailedDocuments: 1, Problems: []transfer.Problem{{File: path,
-			Message: "Tiedostoa ei voi lukea: " + err.Error(), MessageEN: "The file cannot be read: " + err.Error()}}}, nil
+			Message: err.Error(), MessageEN: err.Error()}}}, nil // format.ReadFile says it in both
 	}
 	doc := transfer.Document{Name: filepath.Base(path), Data: data, Source: store.SourceManual, Origin: absPath(path)}
 	orders, err := format.Parse(path, data, opts)
@@ -140,22 +139,6 @@ func importFile(ctx context.Context, im *transfer.Importer, path string, opts fo
 		return im.ImportFailed(ctx, doc, err)
 	}
 	return im.Import(ctx, doc, orders)
-}
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, format.MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > format.MaxFileSize {
-		return nil, fmt.Errorf("over the %d MB limit", format.MaxFileSize>>20)
-	}
-	return data, nil
 }
 
 func absPath(p string) string {

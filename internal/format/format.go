@@ -138,29 +138,42 @@ func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
 	return orders, nil
 }
 
-// ParseFile reads the file at path, refusing one over MaxFileSize before
-// reading it, and parses it with Parse.
+// ParseFile reads the file at path with ReadFile and parses it with Parse;
+// every error names the file.
 func ParseFile(path string, opts Options) ([]order.Order, error) {
-	f, err := os.Open(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: tiedostoa ei voi avata (cannot open the file): %w", path, err)
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
-		return nil, tooLarge(path, st.Size())
-	}
-	// The limit holds even for a file that grows while it is read.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: tiedostoa ei voi lukea (cannot read the file): %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, tooLarge(path, int64(len(data)))
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return Parse(path, data, opts)
 }
 
-func tooLarge(name string, size int64) error {
-	return fmt.Errorf("%s: tiedosto on %.1f Mt, yli %d Mt:n rajan (the file is %.1f MB, over the %d MB limit): %w",
-		name, float64(size)/(1<<20), MaxFileSize>>20, float64(size)/(1<<20), MaxFileSize>>20, ErrTooLarge)
+// ReadFile reads an order file, refusing one over MaxFileSize (ErrTooLarge)
+// before reading it. Its errors, in Finnish and English, do not name the
+// file: the caller has it in hand and says it once.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("tiedostoa ei voi avata (cannot open the file): %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+		return nil, tooLargeErr(st.Size())
+	}
+	// The limit holds even for a file that grows while it is read.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("tiedostoa ei voi lukea (cannot read the file): %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLargeErr(int64(len(data)))
+	}
+	return data, nil
+}
+
+func tooLarge(name string, size int64) error { return fmt.Errorf("%s: %w", name, tooLargeErr(size)) }
+
+func tooLargeErr(size int64) error {
+	return fmt.Errorf("tiedosto on %.1f Mt, yli %d Mt:n rajan (the file is %.1f MB, over the %d MB limit): %w",
+		float64(size)/(1<<20), MaxFileSize>>20, float64(size)/(1<<20), MaxFileSize>>20, ErrTooLarge)
 }

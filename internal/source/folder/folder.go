@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -432,7 +431,7 @@ func (w *Watcher) take(ctx context.Context, name string, ob observation) (transf
 		return transfer.Result{}, nil
 	}
 	doc := transfer.Document{Name: name, Source: store.SourceFolder, Origin: path}
-	data, readErr := readFile(path)
+	data, readErr := format.ReadFile(path)
 	doc.Data = data
 	var (
 		res transfer.Result
@@ -475,22 +474,6 @@ func (w *Watcher) take(ctx context.Context, name string, ob observation) (transf
 		w.cfg.OnHandled(h)
 	}
 	return res, err
-}
-
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("tiedostoa ei voi avata (cannot open the file): %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, format.MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("tiedostoa ei voi lukea (cannot read the file): %w", err)
-	}
-	if len(data) > format.MaxFileSize {
-		return nil, fmt.Errorf("tiedosto on yli %d Mt (the file is over %d MB): %w", format.MaxFileSize>>20, format.MaxFileSize>>20, format.ErrTooLarge)
-	}
-	return data, nil
 }
 
 func (w *Watcher) moveProcessed(name string) (string, error) {
