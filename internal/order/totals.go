@@ -44,21 +44,29 @@ func (o *Order) ComputeTotals() Totals {
 	}
 	t := Totals{ByVAT: make([]VATTotal, 0, len(groups))}
 	for _, gr := range groups {
-		p, sum := gr.rate, gr.sum
-		g := VATTotal{VATPercent: p}
-		if o.PricesIncludeVAT {
-			g.Gross = sum.Round(2)
-			g.VAT = g.Gross.Mul(p).Div(hundred.Add(p)).Round(2)
-			g.Net = g.Gross.Sub(g.VAT)
-		} else {
-			g.Net = sum.Round(2)
-			g.VAT = g.Net.Mul(p).Div(hundred).Round(2)
-			g.Gross = g.Net.Add(g.VAT)
-		}
+		g := RateTotal(gr.rate, gr.sum, o.PricesIncludeVAT)
 		t.Net = t.Net.Add(g.Net)
 		t.VAT = t.VAT.Add(g.VAT)
 		t.Gross = t.Gross.Add(g.Gross)
 		t.ByVAT = append(t.ByVAT, g)
 	}
 	return t
+}
+
+// RateTotal is the sums of the lines of VAT rate p whose unrounded amounts
+// add up to sum, rounded as ComputeTotals (and Procountor) does. A parser
+// that must guess rates from a shop's stated tax uses it too, so that its
+// guess and the invoice cannot round differently.
+func RateTotal(p, sum decimal.Decimal, pricesIncludeVAT bool) VATTotal {
+	g := VATTotal{VATPercent: p}
+	if pricesIncludeVAT {
+		g.Gross = sum.Round(2)
+		g.VAT = g.Gross.Mul(p).Div(hundred.Add(p)).Round(2)
+		g.Net = g.Gross.Sub(g.VAT)
+	} else {
+		g.Net = sum.Round(2)
+		g.VAT = g.Net.Mul(p).Div(hundred).Round(2)
+		g.Gross = g.Net.Add(g.VAT)
+	}
+	return g
 }

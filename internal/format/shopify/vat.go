@@ -21,14 +21,9 @@ const (
 
 var cent = decimal.New(1, -2)
 
-// rateVAT is the VAT of the lines of one rate as order.ComputeTotals
-// computes it (and Procountor): the rate's sum rounded to cents, then its VAT.
+// rateVAT is the VAT of the lines of one rate as the invoice will have it.
 func rateVAT(sum, p decimal.Decimal, inclusive bool) decimal.Decimal {
-	s := sum.Round(2)
-	if inclusive {
-		return s.Mul(p).Div(hundred.Add(p)).Round(2)
-	}
-	return s.Mul(p).Div(hundred).Round(2)
+	return order.RateTotal(p, sum, inclusive).VAT
 }
 
 func (w *orderer) groupAmount(g group) decimal.Decimal {
