@@ -88,12 +88,7 @@ func runDoctor(ctx context.Context, e *env, args []string) int {
 }
 
 func doctorSettings(e *env, add func(doctorCheck)) (*settings.Settings, bool) {
-	loc, err := settings.Locate(e.home)
-	if err != nil {
-		add(doctorCheck{"settings", checkFail, err.Error()})
-		return nil, false
-	}
-	conf, err := settings.Load(loc.SettingsFile)
+	conf, loc, err := readSettings(e)
 	if err != nil {
 		add(doctorCheck{"settings", checkFail, err.Error()})
 		return nil, false

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -58,12 +57,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		}
 		return exitSetup
 	}
-	loc, err := settings.Locate(e.home)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
-		return exitSetup
-	}
-	conf, err := settings.Load(loc.SettingsFile)
+	conf, _, err := readSettings(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
 		return exitSetup

@@ -9,7 +9,6 @@ import (
 
 	"orderbridge/internal/format"
 	"orderbridge/internal/order"
-	"orderbridge/internal/settings"
 )
 
 const parseUsage = `Usage: orderbridge parse FILE…
@@ -39,12 +38,7 @@ func runParse(ctx context.Context, e *env, args []string) int {
 		return exitSetup
 	}
 	// The settings' product code → VAT table decides ambiguous mixed-rate orders.
-	loc, err := settings.Locate(e.home)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
-		return exitSetup
-	}
-	conf, err := settings.Load(loc.SettingsFile)
+	conf, _, err := readSettings(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
 		return exitSetup

@@ -138,11 +138,7 @@ func orEmpty(a []invoice.AfterAction) []invoice.AfterAction {
 // the registers of the configured Procountor, offline with stand-ins.
 func previewBuilder(ctx context.Context, e *env, offline bool) (*invoice.Builder, *settings.Settings, error) {
 	if offline {
-		loc, err := settings.Locate(e.home)
-		if err != nil {
-			return nil, nil, err
-		}
-		conf, err := settings.Load(loc.SettingsFile)
+		conf, _, err := readSettings(e)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -15,11 +15,7 @@ import (
 // makes no request. Every error is a setup error (exit status 2) that says
 // what to do; none contains a secret.
 func connect(ctx context.Context, e *env) (*procountor.Client, *settings.Settings, error) {
-	loc, err := settings.Locate(e.home)
-	if err != nil {
-		return nil, nil, err
-	}
-	conf, err := settings.Load(loc.SettingsFile)
+	conf, loc, err := readSettings(e)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,6 +45,17 @@ func connect(ctx context.Context, e *env) (*procountor.Client, *settings.Setting
 		return nil, nil, err
 	}
 	return c, conf, nil
+}
+
+// readSettings reads the settings file of the --home folder (or the
+// default one), and says where it is.
+func readSettings(e *env) (*settings.Settings, settings.Locations, error) {
+	loc, err := settings.Locate(e.home)
+	if err != nil {
+		return nil, loc, err
+	}
+	conf, err := settings.Load(loc.SettingsFile)
+	return conf, loc, err
 }
 
 func secretError(what, envVar string, err error) error {
