@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -49,7 +50,7 @@ func runHistory(ctx context.Context, e *env, args []string) int {
 	limit := fs.Int("limit", 50, "at most `N` orders")
 	asJSON := fs.Bool("json", false, "a JSON array on stdout")
 	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
+		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitSetup
