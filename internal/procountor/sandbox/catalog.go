@@ -185,29 +185,5 @@ func (s *Server) searchProducts(w http.ResponseWriter, r *http.Request) {
 
 // getProducts is GET /products/{id} and its batch form.
 func (s *Server) getProducts(w http.ResponseWriter, r *http.Request) {
-	if errs := checkQuery(r.URL.Query()); errs != nil {
-		writeProblems(w, errs)
-		return
-	}
-	ids, many, err := parseIDs(r.PathValue("ids"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "ids", err.Error())
-		return
-	}
-	s.mu.Lock()
-	var out []product
-	for _, id := range ids {
-		if pr := s.productLocked(id); pr != nil {
-			out = append(out, *pr)
-		}
-	}
-	s.mu.Unlock()
-	switch {
-	case len(out) == 0:
-		writeError(w, http.StatusNotFound, "id", "no product with the id "+r.PathValue("ids"))
-	case many:
-		writeJSON(w, http.StatusOK, out)
-	default:
-		writeJSON(w, http.StatusOK, out[0])
-	}
+	serveByIDs(s, w, r, "no product with the id", s.productLocked)
 }

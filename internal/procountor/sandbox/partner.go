@@ -538,29 +538,5 @@ func (s *Server) searchPartners(w http.ResponseWriter, r *http.Request) {
 
 // getPartners is GET /businesspartners/{id} and its batch form.
 func (s *Server) getPartners(w http.ResponseWriter, r *http.Request) {
-	if errs := checkQuery(r.URL.Query()); errs != nil {
-		writeProblems(w, errs)
-		return
-	}
-	ids, many, err := parseIDs(r.PathValue("ids"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "ids", err.Error())
-		return
-	}
-	s.mu.Lock()
-	var out []partner
-	for _, id := range ids {
-		if pt := s.partnerLocked(id); pt != nil {
-			out = append(out, *pt)
-		}
-	}
-	s.mu.Unlock()
-	switch {
-	case len(out) == 0:
-		writeError(w, http.StatusNotFound, "id", "no business partner with the id "+r.PathValue("ids"))
-	case many:
-		writeJSON(w, http.StatusOK, out)
-	default:
-		writeJSON(w, http.StatusOK, out[0])
-	}
+	serveByIDs(s, w, r, "no business partner with the id", s.partnerLocked)
 }

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -335,33 +334,13 @@ func basicInfo(si *storedInvoice) invoiceBasicInfo {
 		IsOffer: inv.IsOffer != nil && *inv.IsOffer}
 }
 
-// getInvoices is GET /invoices/{id} and the batch form GET /invoices/{id,id,…}:
-// one id gives the invoice; a list gives a list (sorted, without duplicates,
-// only the ids that exist), 404 when none exists, 400 above 200 ids.
+// getInvoices is GET /invoices/{id} and the batch form GET /invoices/{id,id,…}
+// (see serveByIDs).
 func (s *Server) getInvoices(w http.ResponseWriter, r *http.Request) {
-	if errs := checkQuery(r.URL.Query()); errs != nil {
-		writeProblems(w, errs)
-		return
-	}
-	ids, many, err := parseIDs(r.PathValue("ids"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "ids", err.Error())
-		return
-	}
-	s.mu.Lock()
-	var out []invoice
-	for _, id := range ids {
+	serveByIDs(s, w, r, "no invoice with the id", func(id int) *invoice {
 		if si := s.invoiceLocked(id); si != nil {
-			out = append(out, si.Invoice)
+			return &si.Invoice
 		}
-	}
-	s.mu.Unlock()
-	switch {
-	case len(out) == 0:
-		writeError(w, http.StatusNotFound, "id", fmt.Sprintf("no invoice with the id %s", r.PathValue("ids")))
-	case many:
-		writeJSON(w, http.StatusOK, out)
-	default:
-		writeJSON(w, http.StatusOK, out[0])
-	}
+		return nil
+	})
 }
