@@ -201,9 +201,13 @@ func (w *Watcher) checkWritable() error {
 			return w.notWritable(err)
 		}
 	}
-	// Moving a file out needs write access to the folder itself: prove it
-	// with a hidden probe file (which the watcher ignores) before reading
-	// anything.
+	return w.probeWritable()
+}
+
+// probeWritable proves with a hidden probe file (which the watcher ignores)
+// that the folder itself can be written to, as moving a file out needs,
+// before anything is read.
+func (w *Watcher) probeWritable() error {
 	f, err := os.CreateTemp(w.cfg.Dir, ".orderbridge-check-*")
 	if err != nil {
 		return w.notWritable(err)
@@ -230,12 +234,9 @@ func (w *Watcher) Check(ctx context.Context) (int, error) {
 	if !fi.IsDir() {
 		return 0, fmt.Errorf("folder: %s ei ole kansio (is not a folder)", w.cfg.Dir)
 	}
-	f, err := os.CreateTemp(w.cfg.Dir, ".orderbridge-check-*")
-	if err != nil {
-		return 0, w.notWritable(err)
+	if err := w.probeWritable(); err != nil {
+		return 0, err
 	}
-	f.Close()
-	os.Remove(f.Name())
 	found, err := w.candidates()
 	return len(found), err
 }
