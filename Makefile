@@ -21,7 +21,7 @@ DEB_GUI   := libgl1-mesa-dri xvfb xauth imagemagick
 DEB_TEST  := dbus gnome-keyring dovecot-imapd $(DEB_GUI)
 DEB_RUN   :=
 
-.PHONY: all deps deps-test build run test lint bench clean screenshots
+.PHONY: all deps deps-test build run test lint bench clean screenshots package
 
 all: build
 
@@ -70,6 +70,20 @@ test: deps-test
 # with Fyne's headless test driver into docs/screenshots/.
 screenshots: deps-test
 	ORDERBRIDGE_SCREENSHOTS="$(CURDIR)/docs/screenshots" $(GO) test -tags $(TAGS) -count=1 -run 'Screenshots' ./internal/ui/
+
+# package makes the Linux package bin/Tilaussilta.tar.xz with the fyne CLI around a release build.
+# Name, ID, version, icon and the desktop entry come from the root FyneApp.toml: the CLI is run
+# here with --executable, so it needs no main package at the root and does not rebuild the cgo code.
+FYNE_CLI_VERSION := v1.7.4
+FYNE = $(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin/fyne
+
+package: deps
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w $(LDFLAGS)" -o bin/release/orderbridge ./app
+	@if [ ! -x "$(FYNE)" ]; then echo "Installing the fyne CLI $(FYNE_CLI_VERSION)"; \
+		GOBIN="$(dir $(FYNE))" $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_CLI_VERSION); fi
+	"$(FYNE)" package -os linux --executable bin/release/orderbridge --release
+	mv Tilaussilta.tar.xz bin/
+	@echo "bin/Tilaussilta.tar.xz: unpack and run 'sudo make install' in it"
 
 # staticcheck 2026.2.2 (module version v0.8.2) is built for Go 1.26 (older ones fail on it);
 # it is installed into $(go env GOPATH)/bin when missing or of another version.
