@@ -157,7 +157,9 @@ func TestSendCrash(t *testing.T) {
 	if killed == 0 {
 		t.Error("no run was killed; the kill times are too late to prove anything")
 	}
-	for i := range 5 {
+	// An order whose interrupted send was checked moments after its claim
+	// waits RetryBase (30 s in the CLI) before it is created: wait for it.
+	for i := range 20 {
 		code, stdout, stderr := run(0)
 		if code != 0 {
 			t.Fatalf("final run %d: exit %d\nstdout: %s\nstderr: %s", i+1, code, stdout, stderr)
@@ -170,6 +172,7 @@ func TestSendCrash(t *testing.T) {
 		if counts[store.StateReady] == 0 && counts[store.StateSending] == 0 {
 			break
 		}
+		time.Sleep(3 * time.Second)
 	}
 	f.exactlyOnce(orders, len(orders))
 	if killed < 3 {

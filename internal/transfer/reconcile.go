@@ -25,7 +25,8 @@ type Reconciled struct {
 // Reconcile settles the orders a crash, a cancel or a lost answer left in
 // sending, before anything else is sent: each is looked up in Procountor by
 // its originalInvoiceNumber. Found → sent with that invoice; not found →
-// ready, to be created by the next batch; the look-up failing → left in
+// ready, to be created once its claim is RetryBase old (a POST sent just
+// before a crash may still be in flight); the look-up failing → left in
 // sending. Send calls it first; the app calls it at start-up too.
 //
 // A found invoice then gets the after-create steps (approve, send, mark paid)
@@ -109,9 +110,12 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 			}
 			continue
 		}
-		// Not there: ready at once, the look-up has just said it is safe.
+		// Not there. A POST sent just before the interruption may still be
+		// in flight at Procountor, so a miss is trusted only once the claim
+		// is RetryBase old; until then the order waits (the stricter choice:
+		// the reference says nothing of how soon a new invoice is found).
 		err = st.Finish(ctx, store.Outcome{OrderID: o.ID, AttemptID: attemptID, To: store.StateReady,
-			Error: "interrupted; the invoice was not created (checked)"})
+			Error: "interrupted; the invoice was not created (checked)", NotBefore: e.settled(o)})
 		if err != nil {
 			r.Unresolved++
 			continue
@@ -210,4 +214,14 @@ func (e *Engine) lookup(ctx context.Context, oin string) ([]procountor.InvoiceBa
 		}
 	}
 	return nil, fmt.Errorf("look up invoice %q: %w", oin, err)
+}
+
+// settled is when a look-up that missed the invoice of an order claimed at
+// o.UpdatedAt may be trusted enough to create it; zero when it already is.
+func (e *Engine) settled(o store.Order) time.Time {
+	t := o.UpdatedAt.Add(e.opts.RetryBase)
+	if !t.After(e.opts.Now()) {
+		return time.Time{}
+	}
+	return t
 }

@@ -415,3 +415,29 @@ func hasEvent(events []store.Event, text string) bool {
 	}
 	return false
 }
+
+// TestReconcileWaitsForALateCreate: an order checked moments after its
+// claim is not created again at once — its POST may still be in flight at
+// Procountor — but waits until the claim is RetryBase old, and the Send that
+// follows the check leaves it alone.
+func TestReconcileWaitsForALateCreate(t *testing.T) {
+	f := newSendFixture(t, sandbox.Options{}, nil)
+	orders := numbered(1, "L-")
+	f.importOrders("late.csv", orders...)
+	rec := f.state(orders[0])
+	if _, err := f.s.Claim(f.ctx, rec.ID, invoice.OriginalInvoiceNumber(orders[0], "")); err != nil {
+		t.Fatal(err)
+	}
+	e := f.engine(f.client, &plainBuilder{iban: f.iban}, func(o *Options) { o.RetryBase, o.RetryMax = time.Hour, time.Hour })
+	sum, err := e.Send(f.ctx, nil)
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if sum.Sent != 0 || f.srv.InvoiceCount() != 0 {
+		t.Errorf("Send right after the check: %d sent, sandbox has %d invoices; want 0 and 0", sum.Sent, f.srv.InvoiceCount())
+	}
+	got := f.state(orders[0])
+	if got.State != store.StateReady || !got.NotBefore.After(time.Now().Add(50*time.Minute)) {
+		t.Errorf("order after the check: %s, not before %v; want ready, not before about an hour after its claim", got.State, got.NotBefore)
+	}
+}
