@@ -384,7 +384,9 @@ func (d *desktopApp) startAuto(parent context.Context) {
 			fyne.DoAndWait(func() { sum, err = d.mw.LastBatch() })
 			return sum, err
 		},
-		Report: func(transfer.Run) { fyne.Do(d.mw.Reload) },
+		Report: func(r transfer.Run) {
+			fyne.Do(func() { d.mw.Imported(r.Imported, r.ImportErr) })
+		},
 	})
 	if err != nil {
 		cancel()

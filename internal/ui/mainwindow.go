@@ -263,6 +263,16 @@ func (m *MainWindow) ImportFiles(paths []string) {
 	})
 }
 
+// Imported shows what an import made elsewhere (auto mode) did, as the window's own imports do:
+// a line under the lists, the lists again, and a notification when orders need attention.
+func (m *MainWindow) Imported(res transfer.Result, err error) {
+	if err == nil && res.Documents == 0 {
+		m.Reload() // nothing arrived: no message
+		return
+	}
+	m.imported(res, err)
+}
+
 func (m *MainWindow) imported(res transfer.Result, err error) {
 	m.updateSendButton()
 	if err != nil {

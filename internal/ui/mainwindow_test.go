@@ -533,3 +533,25 @@ func TestMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestImportedFromAutoMode(t *testing.T) {
+	o := newRealOrders(t)
+	m, _, _ := newTestWindow(t, o, settings.English)
+	m.Imported(transfer.Result{}, nil)
+	if m.message.Visible() {
+		t.Errorf("an import that found nothing shows %q", m.message.Text)
+	}
+	res, err := o.Import(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fyne.NewNotification("Order Bridge", "1 order needs attention")
+	res.NeedsAttention = 1 // as a file with one bad order would
+	test.AssertNotificationSent(t, want, func() { m.Imported(res, nil) })
+	if !m.message.Visible() || !strings.Contains(m.message.Text, "Import done") {
+		t.Errorf("message after an auto-mode import = %q", m.message.Text)
+	}
+	if got := m.send.Text; got != fmt.Sprintf("Send to Procountor (%d)", res.New) {
+		t.Errorf("send button after an auto-mode import = %q, want %d orders", got, res.New)
+	}
+}
