@@ -39,6 +39,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"config":  {"show or change settings: config show [--text], config set KEY VALUE", runConfig},
 		"doctor":  {"check the settings, keyring, watched folder and mailbox, one line each", runDoctor},
+		"gui":     {"the desktop app, as with no command; --tray starts it hidden in the tray", runGUICommand},
 		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
 		"import":  {"import order files, or with no FILE the folder and mailbox once: import [FILE…]", runImport},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
@@ -47,6 +48,15 @@ func commands() map[string]command {
 		"send":    {"send the ready orders to Procountor: send [--dry-run]", runSend},
 		"version": {"print the version and build", runVersion},
 	}
+}
+
+// runGUICommand is `orderbridge gui`, the same as no command (cli.md).
+func runGUICommand(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 {
+		fmt.Fprintln(e.stderr, "orderbridge gui takes no arguments; put --tray and --home before gui")
+		return exitSetup
+	}
+	return runGUI(ctx, e)
 }
 
 func main() {
