@@ -81,7 +81,10 @@ package: deps
 	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w $(LDFLAGS)" -o bin/release/orderbridge ./app
 	@if [ ! -x "$(FYNE)" ]; then echo "Installing the fyne CLI $(FYNE_CLI_VERSION)"; \
 		GOBIN="$(dir $(FYNE))" $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_CLI_VERSION); fi
-	"$(FYNE)" package -os linux --executable bin/release/orderbridge --release
+	@# The CLI writes FyneApp.toml back (a new build number, its own layout): keep ours.
+	cp FyneApp.toml bin/release/FyneApp.toml.keep
+	"$(FYNE)" package -os linux --executable bin/release/orderbridge --release; st=$$?; \
+		cp bin/release/FyneApp.toml.keep FyneApp.toml; exit $$st
 	mv Tilaussilta.tar.xz bin/
 	@echo "bin/Tilaussilta.tar.xz: unpack and run 'sudo make install' in it"
 
