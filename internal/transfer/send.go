@@ -120,6 +120,7 @@ type batch struct {
 	builder  Builder
 	existing map[string][]procountor.InvoiceBasicInfo // by originalInvoiceNumber, before the first create
 	progress func(Progress)
+	halt     <-chan struct{} // SendUntil's stop: closed, no order is started any more
 
 	buildMu sync.Mutex // the builder is not safe for concurrent use; partner writes go one at a time too
 
@@ -128,7 +129,13 @@ type batch struct {
 	done    int
 	stopped string
 	keyBad  bool
+	halted  bool // stopped by halt (ErrStopped), not by ctx or the key
 }
+
+// ErrStopped is SendUntil's error when its stop channel closed before every
+// order of the batch was started: those stay ready (Summary.Skipped), and
+// every order started was finished and recorded as usual.
+var ErrStopped = errors.New("transfer: sending was stopped; the orders not started stay ready")
 
 // Send runs one batch, holding the send lock throughout (another sender on
 // the same history → *BusyError at once, nothing done): it first reconciles
@@ -155,18 +162,29 @@ type batch struct {
 // stops with ErrKeyRejected and the orders not started stay ready. One bad
 // order never stops the batch.
 //
-// Cancelling ctx stops starting orders; an order whose POST was in flight
+// Send cannot be stopped softly; SendUntil can. Cancelling ctx is the hard
+// stop: no order is started, and an order whose POST was in flight
 // stays sending (it may exist in Procountor) and is reconciled at the next
 // Send; every other order is ready, sent or needs attention. The returned
 // error is for the batch as a whole (the history or Procountor unreachable,
 // the key rejected, ctx cancelled); the Summary is valid with it.
 func (e *Engine) Send(ctx context.Context, progress func(Progress)) (Summary, error) {
+	return e.SendUntil(ctx, nil, progress)
+}
+
+// SendUntil is Send with a soft stop: once stop is closed no further order is
+// started, while the orders already started (their POST, its look-up when the
+// answer was lost, and the after-create steps) go on under ctx and end
+// recorded as usual, never left sending by the stop. It then returns
+// ErrStopped if any order was not started. A nil stop never stops. Quit and
+// Cancel use it; ctx stays the hard stop for when waiting is not possible.
+func (e *Engine) SendUntil(ctx context.Context, stop <-chan struct{}, progress func(Progress)) (Summary, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	b := &batch{e: e, progress: progress}
+	b := &batch{e: e, progress: progress, halt: stop}
 	b.sum.DryRun = e.opts.DryRun
 	// A dry run changes nothing, so it may look while another one sends.
 	if !e.opts.DryRun {
@@ -208,6 +226,11 @@ func (e *Engine) Send(ctx context.Context, progress func(Progress)) (Summary, er
 	if len(orders) == 0 {
 		return b.finish(), nil
 	}
+	if b.isStopped(ctx) && b.halted {
+		// Stopped while reconciling: nothing is started, nothing read for it.
+		b.sum.Skipped = len(orders)
+		return b.finish(), ErrStopped
+	}
 	if b.builder, err = e.opts.NewBuilder(ctx); err != nil {
 		return b.abort(orders, err)
 	}
@@ -236,6 +259,8 @@ func (e *Engine) Send(ctx context.Context, progress func(Progress)) (Summary, er
 		return sum, ErrKeyRejected
 	case ctx.Err() != nil:
 		return sum, fmt.Errorf("transfer: send: %w", ctx.Err())
+	case b.halted && sum.Skipped > 0:
+		return sum, ErrStopped
 	}
 	return sum, nil
 }
@@ -277,6 +302,16 @@ func (b *batch) isStopped(ctx context.Context) bool {
 	if ctx.Err() != nil {
 		b.stop("cancelled", false)
 		return true
+	}
+	select {
+	case <-b.halt:
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.stopped == "" {
+			b.stopped, b.halted = "stopped by the user", true
+		}
+		return true
+	default:
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
