@@ -33,9 +33,13 @@ import (
 // autoInterval is how often auto mode reads the sources (and sends, when auto send is on).
 const autoInterval = 2 * time.Minute
 
-// quitWait is how long Quit waits for the batch being sent to end before it quits anyway; the
-// engine leaves an order whose call was cut off in sending, and the next start settles it.
-const quitWait = 30 * time.Second
+// quitWait is how long Quit waits for the orders in flight to finish before it cuts their calls
+// off; the engine leaves an order whose call was cut off in sending, and the next start settles
+// it. quitCut bounds the wait after that cut (and for auto mode to end).
+const (
+	quitWait = 30 * time.Second
+	quitCut  = 5 * time.Second
+)
 
 // deskOrders is ui.Orders made of the real parts: the history, the importer, the send engine
 // and the Procountor client (the built-in sandbox in demo mode).
@@ -83,8 +87,8 @@ func (d *deskOrders) Preview(ctx context.Context, id int64) (invoice.Result, err
 	return invoice.NewBuilder(d.conf.Invoice, *company, d.client).Build(ctx, o.Canonical)
 }
 
-func (d *deskOrders) Send(ctx context.Context, progress func(transfer.Progress)) (transfer.Summary, error) {
-	return d.eng.Send(ctx, progress)
+func (d *deskOrders) Send(ctx context.Context, stop <-chan struct{}, progress func(transfer.Progress)) (transfer.Summary, error) {
+	return d.eng.SendUntil(ctx, stop, progress)
 }
 
 func (d *deskOrders) Import(ctx context.Context) (transfer.Result, error) {
@@ -230,8 +234,10 @@ func (d *desktopApp) open(conf *settings.Settings) error {
 func (d *desktopApp) build() {
 	a, w := d.a, d.w
 	paused := d.mw != nil && d.mw.Status().Paused
+	// SIGTERM ends d.ctx; the window's work must not end with it, because Quit lets the order
+	// in flight finish (and cuts it off itself after quitWait).
 	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Demo: d.conf.Setup.Demo,
-		Context: d.ctx, OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
+		Context: context.WithoutCancel(d.ctx), OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
 		OnSettings: d.showSetup, Login: d.login()})
 	w.SetContent(d.mw.Content())
 	w.SetTitle(lang.X("app.title", "Tilaussilta"))
@@ -411,28 +417,33 @@ func (d *desktopApp) setPaused(paused bool) {
 	d.mw.SetPaused(paused)
 }
 
-// Quit stops cleanly: no new order is started, the batch being sent ends (the engine settles
-// the order in flight), auto mode stops, and then the app quits.
+// Quit stops cleanly: no new order is started, the orders in flight finish and are recorded
+// (for at most quitWait; then their calls are cut off), auto mode stops, and the app quits.
 func (d *desktopApp) Quit() {
 	if d.quitting {
 		return
 	}
 	d.quitting = true
-	sending := d.mw.StopSending()
+	mw := d.mw
+	sending := mw.StopSending()
 	if d.autoStop != nil {
 		d.autoStop()
 	}
 	autoDone := d.autoDone
 	go func() {
-		timeout := time.After(quitWait)
 		select {
 		case <-sending:
-		case <-timeout:
+		case <-time.After(quitWait):
+			fyne.DoAndWait(mw.CancelSending)
+			select {
+			case <-sending:
+			case <-time.After(quitCut):
+			}
 		}
 		if autoDone != nil {
 			select {
 			case <-autoDone:
-			case <-timeout:
+			case <-time.After(quitCut):
 			}
 		}
 		fyne.Do(d.a.Quit)

@@ -56,7 +56,8 @@ type MainWindow struct {
 	counts  map[store.State]int
 	status  Status
 	sending bool
-	stop    context.CancelFunc // cancels the batch being sent
+	halt    func()             // soft stop: the batch starts no more orders (nil when none runs)
+	stop    context.CancelFunc // hard stop: cancels the batch's calls too
 	stopped chan struct{}      // closed when the batch has ended; nil when none ran
 	last    transfer.Summary   // the last batch's outcome
 	lastErr error

@@ -96,8 +96,8 @@ func (r *realOrders) Preview(ctx context.Context, id int64) (invoice.Result, err
 	}
 	return invoice.NewBuilder(settings.Defaults().Invoice, company, r.client).Build(ctx, o.Canonical)
 }
-func (r *realOrders) Send(ctx context.Context, progress func(transfer.Progress)) (transfer.Summary, error) {
-	return r.eng.Send(ctx, func(p transfer.Progress) {
+func (r *realOrders) Send(ctx context.Context, stop <-chan struct{}, progress func(transfer.Progress)) (transfer.Summary, error) {
+	return r.eng.SendUntil(ctx, stop, func(p transfer.Progress) {
 		if r.onProgress != nil {
 			r.onProgress(p)
 		}
@@ -317,28 +317,45 @@ func TestMainWindowCancel(t *testing.T) {
 	if ready < 3 {
 		t.Fatalf("want at least 3 ready demo orders, have %d", ready)
 	}
-	// The user presses Cancel when the second order has finished.
-	finished := 0
+	// The user presses Cancel when two orders have finished and the third has started: that
+	// one is in flight, and Cancel lets it finish (sent, not left sending).
+	started := 0
+	inFlight := ""
 	o.onProgress = func(p transfer.Progress) {
-		if p.Outcome != "" {
-			finished++
-			if finished == 2 {
+		switch {
+		case p.OrderNumber == "" || p.Outcome != "":
+		default:
+			started++
+			if started == 3 {
+				inFlight = p.OrderNumber
 				test.Tap(m.progress.cancel)
 			}
 		}
 	}
 	test.Tap(m.send)
 	counts, _ = o.s.Counts(context.Background())
-	if counts[store.StateSent] != 2 {
-		t.Errorf("sent after Cancel = %d, want 2", counts[store.StateSent])
+	if counts[store.StateSent] != 3 {
+		t.Errorf("sent after Cancel = %d, want 3 (the order in flight too)", counts[store.StateSent])
 	}
-	if counts[store.StateReady] != ready-2 || counts[store.StateSending] != 0 {
-		t.Errorf("after Cancel %d ready and %d sending, want %d ready, none sending", counts[store.StateReady], counts[store.StateSending], ready-2)
+	if counts[store.StateReady] != ready-3 || counts[store.StateSending] != 0 {
+		t.Errorf("after Cancel %d ready and %d sending, want %d ready, none sending", counts[store.StateReady], counts[store.StateSending], ready-3)
+	}
+	var outcome transfer.OrderOutcome
+	for _, l := range m.progress.lines {
+		if l.number == inFlight {
+			outcome = l.outcome
+		}
+	}
+	if outcome != transfer.OutcomeSent {
+		t.Errorf("order in flight at Cancel (%s) came to %q, want %q", inFlight, outcome, transfer.OutcomeSent)
+	}
+	if got, want := m.progress.summary.Text, fmt.Sprintf("%d still waiting", ready-3); !strings.Contains(got, want) {
+		t.Errorf("summary after Cancel = %q, want it to say %q", got, want)
 	}
 	if got := m.progress.title.Text; got != "Sending was cancelled" {
 		t.Errorf("progress title = %q, want %q", got, "Sending was cancelled")
 	}
-	if got := m.send.Text; got != fmt.Sprintf("Send to Procountor (%d)", ready-2) || m.send.Disabled() {
+	if got := m.send.Text; got != fmt.Sprintf("Send to Procountor (%d)", ready-3) || m.send.Disabled() {
 		t.Errorf("send button after Cancel = %q (disabled %v)", got, m.send.Disabled())
 	}
 	select {
@@ -348,8 +365,8 @@ func TestMainWindowCancel(t *testing.T) {
 	}
 	// Without a web address, an invoice's line in the summary opens the order in the app.
 	links := m.progress.invoices()
-	if got := len(links); got != 2 {
-		t.Fatalf("summary lists %d invoices, want 2", got)
+	if got := len(links); got != 3 {
+		t.Fatalf("summary lists %d invoices, want 3", got)
 	}
 	if links[0].url != nil {
 		t.Errorf("invoice link has address %v, want none", links[0].url)

@@ -21,8 +21,10 @@ type Orders interface {
 	Story(ctx context.Context, id int64) (store.Story, error)
 	// Preview builds the invoice the order would become, and sends nothing.
 	Preview(ctx context.Context, id int64) (invoice.Result, error)
-	// Send sends the ready orders (transfer.Engine.Send); progress is called one event at a time.
-	Send(ctx context.Context, progress func(transfer.Progress)) (transfer.Summary, error)
+	// Send sends the ready orders (transfer.Engine.SendUntil); progress is called one event at
+	// a time. Once stop is closed no further order is started, and the orders in flight are
+	// finished; cancelling ctx stops at once.
+	Send(ctx context.Context, stop <-chan struct{}, progress func(transfer.Progress)) (transfer.Summary, error)
 	// Import reads the configured sources (folder, mailbox) now.
 	Import(ctx context.Context) (transfer.Result, error)
 	// ImportFiles imports files the user picked or dropped on the window.

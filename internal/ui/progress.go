@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -140,9 +141,11 @@ func (p *progressView) update(ev transfer.Progress) {
 	}
 }
 
+// onCancel stops the batch softly: the order in flight is finished and recorded, the others
+// are not started (the summary counts them).
 func (p *progressView) onCancel() {
-	if p.m.stop != nil {
-		p.m.stop()
+	if p.m.halt != nil {
+		p.m.halt()
 	}
 	p.cancel.Disable()
 	p.current.SetText(t("progress.stopping"))
@@ -157,7 +160,7 @@ func (p *progressView) finish(sum transfer.Summary, err error, links []invoiceLi
 	switch {
 	case sum.KeyRejected || errors.Is(err, transfer.ErrKeyRejected):
 		p.title.SetText(t("progress.keyrejected"))
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, transfer.ErrStopped) || errors.Is(err, context.Canceled):
 		p.title.SetText(t("progress.cancelled"))
 	case err != nil:
 		p.title.SetText(t("progress.failed"))
@@ -165,7 +168,7 @@ func (p *progressView) finish(sum transfer.Summary, err error, links []invoiceLi
 		p.title.SetText(t("progress.done"))
 	}
 	text := describeSummary(sum)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, transfer.ErrStopped) {
 		text += "\n" + t("progress.error", map[string]any{"Problem": err.Error()})
 	}
 	p.summary.SetText(text)
@@ -209,6 +212,8 @@ func (m *MainWindow) Send() {
 	m.sending = true
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.stop = cancel
+	halt := make(chan struct{})
+	m.halt = sync.OnceFunc(func() { close(halt) })
 	done := make(chan struct{})
 	m.stopped = done
 	m.updateSendButton()
@@ -222,7 +227,7 @@ func (m *MainWindow) Send() {
 	orders := m.opts.Orders
 	m.opts.Go(func() {
 		defer close(done)
-		sum, err := orders.Send(ctx, func(ev transfer.Progress) {
+		sum, err := orders.Send(ctx, halt, func(ev transfer.Progress) {
 			fyne.Do(func() { m.progressed(ev) })
 		})
 		cancel()
@@ -265,7 +270,7 @@ func (m *MainWindow) progressed(ev transfer.Progress) {
 func (m *MainWindow) finished(sum transfer.Summary, err error, links []invoiceLink) {
 	m.last, m.lastErr = sum, err
 	m.sending = false
-	m.stop = nil
+	m.halt, m.stop = nil, nil
 	m.status.Sending = false
 	m.progress.finish(sum, err, links)
 	m.Reload()
@@ -288,11 +293,11 @@ func (m *MainWindow) StartBatch() (done <-chan struct{}, ok bool) {
 // LastBatch is what the last batch came to.
 func (m *MainWindow) LastBatch() (transfer.Summary, error) { return m.last, m.lastErr }
 
-// StopSending cancels the batch being sent. The order whose call is in flight is left for the
-// engine to settle (it stays sending and is reconciled next time); no other order is started.
-// The channel is closed when the batch has ended (at once when none runs).
+// StopSending stops the batch being sent softly, as Cancel does: no other order is started,
+// and the order in flight (its call, and its approve, send or mark paid) is finished and
+// recorded. The channel is closed when the batch has ended (at once when none runs).
 func (m *MainWindow) StopSending() <-chan struct{} {
-	if m.stop != nil {
+	if m.halt != nil {
 		m.progress.onCancel()
 	}
 	if m.stopped == nil {
@@ -301,4 +306,12 @@ func (m *MainWindow) StopSending() <-chan struct{} {
 		return c
 	}
 	return m.stopped
+}
+
+// CancelSending stops the batch at once, cutting off the call in flight: that order stays
+// sending and the engine looks it up at the next batch. For when StopSending took too long.
+func (m *MainWindow) CancelSending() {
+	if m.stop != nil {
+		m.stop()
+	}
 }
