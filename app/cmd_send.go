@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/transfer"
@@ -24,9 +27,12 @@ summary JSON object goes to stdout:
    "skipped", "after_failed", "reconciled", "stopped"}
   --dry-run  build the invoices and say what would happen; nothing changes
              in Procountor or in the history
-Exit status 1 when an order needs attention or failed, 2 on setup errors (no
-settings, no API key, the key rejected) and when another Order Bridge is
-sending from the same history right now (nothing is done; run it again later).
+Ctrl-C or SIGTERM stops starting orders and lets the ones in flight finish;
+a second one stops at once (an order cut off is checked at the next send).
+Exit status 1 when an order needs attention or failed, or sending was
+stopped; 2 on setup errors (no settings, no API key, the key rejected) and
+when another Order Bridge is sending from the same history right now
+(nothing is done; run it again later).
 `
 
 // sendSummary is the JSON `send` prints; the field names are an interface
@@ -86,8 +92,13 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
 		return exitSetup
 	}
-	bar := newProgressView(e.stderr)
-	sum, err := eng.Send(ctx, bar.show)
+	// The progress and the notice of a signal write from different goroutines.
+	stderr := &lockedWriter{w: e.stderr}
+	bctx, stop, done := stopOnSignals(ctx, stderr)
+	bar := newProgressView(e.stderr) // sees whether stderr is a terminal
+	bar.w = stderr
+	sum, err := eng.SendUntil(bctx, stop, bar.show)
+	done()
 	bar.end()
 
 	out := sendSummary{Total: sum.Total, Sent: sum.Sent, Linked: sum.Linked, NeedsAttention: sum.NeedsAttention,
@@ -106,6 +117,9 @@ func runSend(ctx context.Context, e *env, args []string) int {
 	case errors.Is(err, transfer.ErrBusy):
 		fmt.Fprintf(e.stderr, "orderbridge send: %s\n%s\n", transfer.BusyFI, transfer.BusyEN)
 		return exitSetup
+	case errors.Is(err, transfer.ErrStopped):
+		fmt.Fprintln(e.stderr, "orderbridge send: stopped; the orders not started stay ready for the next send")
+		return exitProblem
 	case errors.Is(err, transfer.ErrKeyRejected):
 		fmt.Fprintln(e.stderr, "orderbridge send: Procountor rejected the API key. Make a new key in Procountor and enter it in the setup; the orders not sent stay ready.")
 		return exitSetup
@@ -164,4 +178,67 @@ func (p *progressView) end() {
 	if p.tty && p.drew {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// stopOnSignals makes the two stops of a batch from the program's signals: the first SIGINT or
+// SIGTERM (or ctx ending, which main's signal context does on the same signal) closes stop,
+// the soft stop; a second signal cancels the returned context, the hard stop. done releases
+// the signals.
+func stopOnSignals(ctx context.Context, w io.Writer) (hard context.Context, stop <-chan struct{}, done func()) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	hard, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	soft := make(chan struct{})
+	end := make(chan struct{})
+	go func() {
+		softly := func() {
+			close(soft)
+			fmt.Fprintln(w, "\norderbridge send: stopping after the orders in flight; press Ctrl-C again to stop at once")
+		}
+		signals := 0
+		ctxDone := ctx.Done()
+		for {
+			select {
+			case <-end:
+				return
+			case <-ctxDone:
+				ctxDone = nil
+				if signals == 0 {
+					signals = -1 // stopped softly; the signal behind it is not a second one
+					softly()
+				}
+			case <-sig:
+				switch signals {
+				case 0:
+					softly()
+					signals = 1
+				case -1:
+					signals = 1
+				default:
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return hard, soft, func() {
+		once.Do(func() {
+			signal.Stop(sig)
+			close(end)
+			cancel()
+		})
+	}
+}
+
+// lockedWriter lets goroutines write to one writer a whole write at a time.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
