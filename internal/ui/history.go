@@ -51,7 +51,7 @@ func newHistoryView(m *MainWindow) *historyView {
 
 	dates := container.NewGridWithColumns(2, h.from, h.to)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.state, container.NewGridWrap(fyne.NewSize(380, h.from.MinSize().Height), dates)), h.search)
-	left := container.NewBorder(container.NewVBox(filters, h.problem, listHeader()), nil, nil, nil, h.list.list)
+	left := container.NewBorder(container.NewVBox(filters, h.problem, listHeader()), nil, nil, nil, h.list.view)
 	split := container.NewHSplit(left, m.detail.placeholder(len(tabs)))
 	split.Offset = 0.58
 	h.root = split

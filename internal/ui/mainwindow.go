@@ -127,7 +127,7 @@ func (m *MainWindow) build() {
 	}
 	items := make([]*container.TabItem, 0, len(tabs)+1)
 	for i, tb := range tabs {
-		split := container.NewHSplit(container.NewBorder(listHeader(), nil, nil, nil, m.lists[i].list), m.detail.placeholder(i))
+		split := container.NewHSplit(container.NewBorder(listHeader(), nil, nil, nil, m.lists[i].view), m.detail.placeholder(i))
 		split.Offset = 0.58
 		items = append(items, container.NewTabItem(t(tb.key), split))
 	}

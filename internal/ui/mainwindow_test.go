@@ -225,7 +225,13 @@ func TestMainWindowImportAndSend(t *testing.T) {
 	if !m.send.Disabled() {
 		t.Error("send button enabled with nothing to send")
 	}
+	if l := m.lists[0]; !l.empty.Visible() || l.empty.Text != "Ei tilauksia tässä." {
+		t.Errorf("empty waiting list: text %q visible %v, want %q visible", l.empty.Text, l.empty.Visible(), "Ei tilauksia tässä.")
+	}
 	test.Tap(m.importNow)
+	if m.lists[0].empty.Visible() {
+		t.Error("the waiting list still says it is empty after the import")
+	}
 	counts, err := o.s.Counts(context.Background())
 	if err != nil {
 		t.Fatal(err)

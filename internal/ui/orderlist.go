@@ -35,7 +35,9 @@ type orderList struct {
 	failed  error
 
 	list     *widget.List
-	selected int64 // order id shown in the detail panel; 0 for none
+	empty    *widget.Label   // "no orders here", shown instead of an empty list
+	view     *fyne.Container // the list with the empty text over it: what screens show
+	selected int64           // order id shown in the detail panel; 0 for none
 	onSelect func(store.Summary)
 	inUpdate bool // inside UpdateItem: a page that arrives at once needs no refresh
 }
@@ -44,7 +46,21 @@ func newOrderList(m *MainWindow, q store.Query, onSelect func(store.Summary)) *o
 	l := &orderList{m: m, query: q, total: -1, pages: map[int][]store.Summary{}, loading: map[int]bool{}, onSelect: onSelect}
 	l.list = widget.NewList(l.length, l.createItem, l.updateItem)
 	l.list.OnSelected = l.onSelected
+	l.empty = widget.NewLabelWithStyle(t("list.empty"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	l.empty.Importance = widget.LowImportance
+	l.empty.Hide()
+	l.view = container.NewStack(l.list, container.NewCenter(l.empty))
 	return l
+}
+
+// showEmpty shows the "no orders here" text when the query is known to match nothing.
+func (l *orderList) showEmpty() {
+	first, loaded := l.pages[0]
+	if l.total == 0 || l.total < 0 && loaded && len(first) == 0 {
+		l.empty.Show()
+	} else {
+		l.empty.Hide()
+	}
 }
 
 // reset forgets every page, e.g. after a send or an import; total is the new count (-1: unknown).
@@ -55,6 +71,7 @@ func (l *orderList) reset(q store.Query, total int) {
 	l.pages = map[int][]store.Summary{}
 	l.loading = map[int]bool{}
 	l.failed = nil
+	l.showEmpty()
 	l.list.Refresh()
 }
 
@@ -120,6 +137,7 @@ func (l *orderList) load(p int) {
 				return
 			}
 			l.pages[p] = rows
+			l.showEmpty()
 			if !l.inUpdate {
 				l.list.Refresh()
 			}
