@@ -738,22 +738,34 @@ func (s *conn) body(uid imap.UID) ([]byte, error) {
 		found   bool
 		readErr error
 	)
+messages:
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 		for item := msg.Next(); item != nil; item = msg.Next() {
 			b, ok := item.(imapclient.FetchItemDataBodySection)
-			if !ok || b.Literal == nil || found || readErr != nil {
+			if !ok || b.Literal == nil || found {
 				continue
 			}
 			raw, readErr = io.ReadAll(io.LimitReader(b.Literal, s.r.cfg.MaxMessageSize+1))
-			found = readErr == nil
+			if readErr == nil && int64(len(raw)) < min(b.Literal.Size(), s.r.cfg.MaxMessageSize+1) {
+				// go-imap ends a literal cut off by a dropped connection
+				// with a plain EOF: a short read is a broken download.
+				readErr = io.ErrUnexpectedEOF
+			}
+			if readErr != nil {
+				break messages
+			}
+			found = true
 		}
 	}
-	err := cmd.Close()
 	if readErr != nil {
-		// The first failure says why (a silent server, say); the command's
-		// error is only its consequence.
+		// The mail broke off (a dropped or silent connection). Draining the
+		// rest through the command races with go-imap's own reader (seen
+		// under -race with v2.0.0-beta.8), so the connection is dropped
+		// instead; the session reconnects. The first failure says why.
+		_ = s.c.Close()
 		return nil, fmt.Errorf("mailbox: download mail %d: %w", uid, readErr)
 	}
+	err := cmd.Close()
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: download mail %d: %w", uid, err)
 	}
