@@ -55,9 +55,10 @@ build: deps
 run: build
 	./$(BIN) $(ARGS)
 
+# -race: the engine, the sources and the UI run goroutines; a data race there is a bug to find here.
 test: deps-test
 	$(GO) vet -tags $(TAGS) ./...
-	$(GO) test -tags $(TAGS) -count=1 -timeout 15m ./...
+	$(GO) test -race -tags $(TAGS) -count=1 -timeout 15m ./...
 	@echo "internal/secret against a real Secret Service (gnome-keyring in its own D-Bus session):"
 	@keyhome=$$(mktemp -d) && trap 'rm -rf "$$keyhome"' EXIT && \
 	env -u XDG_DATA_HOME HOME="$$keyhome" ORDERBRIDGE_KEYRING_TEST=1 \
