@@ -7,6 +7,7 @@
 package table
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -23,11 +24,17 @@ import (
 // Format is the source format name of the orders this package reads.
 const Format = "table-csv"
 
+// FormatXLSX is the source format of the orders of a workbook.
+const FormatXLSX = "table-xlsx"
+
 // Options are the settings the table format uses.
 type Options struct {
 	// VATByCode gives a line's VAT % by its product code when the line's
 	// VAT cell is empty.
 	VATByCode map[string]decimal.Decimal
+	// Gather keeps every order until the end of the file, so that the rows
+	// of one order may be apart; memory then grows with the file.
+	Gather bool
 }
 
 // ErrEmpty is returned for a file with no header row.
@@ -67,58 +74,165 @@ func Sniff(data []byte) bool {
 // when the whole file is unusable (empty, or a header without the essential
 // columns: then a *HeaderError); an order with bad cells is returned with
 // Problems that name the file, the row (as a spreadsheet numbers it, the
-// header being row 1) and the column. Parse does not run order.Check.
+// header being row 1) and the column. The rows of one order may be anywhere
+// in the file. Parse does not run order.Check.
 func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
-	enc := encodingOf(data)
-	text := prefix(data, enc)
+	var out []order.Order
+	opts.Gather = true
+	err := Stream(file, bytes.NewReader(data), opts, func(o order.Order) error {
+		out = append(out, o)
+		return nil
+	})
+	return out, err
+}
+
+// Stream reads the table from r as Parse does, but hands each order to emit
+// as soon as the row of another order shows that it is complete, so that
+// memory does not grow with the file. Unless opts.Gather is set, the rows of
+// one order must be next to each other: an order number that comes again
+// after other orders starts an order of its own with the same number, which
+// the importer recognises (see ErrNotGrouped in package format). An error
+// from emit stops the read and is returned as it is.
+func Stream(file string, r io.Reader, opts Options, emit func(order.Order) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(sniffSize)
+	enc := encodingOf(trimBrokenTail(head))
+	text := prefix(head, enc)
 	sepFromLine, skip, hasSepLine := sepLine(text)
 	if hasSepLine {
 		text = text[skip:]
 	}
 	if len(bytes.TrimSpace(text)) == 0 {
-		return nil, fmt.Errorf("%s: tiedosto on tyhjä (the file is empty): %w", file, ErrEmpty)
+		return fmt.Errorf("%s: tiedosto on tyhjä (the file is empty): %w", file, ErrEmpty)
 	}
-	sep, h, _ := chooseSeparator(text)
+	sep, _, _ := chooseSeparator(text)
 	if hasSepLine {
 		sep = sepFromLine
 	}
-
-	r := csv.NewReader(textReader(data, enc))
-	r.Comma = sep
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
+	tail := &tailReader{r: textReader(br, enc)}
+	cr := csv.NewReader(tail)
+	cr.Comma = sep
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	if hasSepLine {
-		if _, err := r.Read(); err != nil {
-			return nil, fmt.Errorf("%s: tiedosto on tyhjä (the file is empty): %w", file, ErrEmpty)
+		if _, err := cr.Read(); err != nil {
+			return fmt.Errorf("%s: tiedosto on tyhjä (the file is empty): %w", file, ErrEmpty)
 		}
 	}
-	rec, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: otsikkoriviä ei voi lukea (cannot read the header row): %v", file, err)
-	}
-	h = readHeader(rec)
-	if fi, en := h.missing(); len(fi) > 0 {
-		return nil, &HeaderError{File: file, Missing: fi, MissingEN: en}
-	}
+	return readRows(file, &csvRows{r: cr, tail: tail}, opts, emit)
+}
 
-	p := newParser(file, &h, opts)
-	for row := 2; ; row++ {
-		rec, err := r.Read()
+// rows is where a table's rows come from: a CSV file or a workbook's sheet.
+type rows interface {
+	// Read returns the next row; io.EOF after the last. A *csv.ParseError
+	// is a row that cannot be read; reading goes on after it.
+	Read() ([]string, error)
+	// AtEnd reports whether the row last read (or failed) ends the input.
+	AtEnd() bool
+	// CutAtEnd reports whether it also ends without a line break: a file
+	// cut short there.
+	CutAtEnd() bool
+	// Serial reports whether numbers are a workbook's (dates as serials).
+	Serial() bool
+	// HeaderRow is the header's row number, as a spreadsheet shows it.
+	HeaderRow() int
+}
+
+// readRows reads the header and then every row of rs.
+func readRows(file string, rs rows, opts Options, emit func(order.Order) error) error {
+	rec, err := rs.Read()
+	if err != nil {
+		if err == io.EOF {
+			return fmt.Errorf("%s: tiedosto on tyhjä (the file is empty): %w", file, ErrEmpty)
+		}
+		return fmt.Errorf("%s: otsikkoriviä ei voi lukea (cannot read the header row): %v", file, err)
+	}
+	h := readHeader(rec)
+	if fi, en := h.missing(); len(fi) > 0 {
+		return &HeaderError{File: file, Missing: fi, MissingEN: en}
+	}
+	width := len(rec)
+	p := newParser(file, &h, opts, emit)
+	p.serial, p.format = rs.Serial(), Format
+	if p.serial {
+		p.format = FormatXLSX
+	}
+	for row := rs.HeaderRow() + 1; ; row++ {
+		rec, err := rs.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				p.unreadable(row, err)
+			isPE := errors.As(err, &pe)
+			if isPE && errors.Is(err, csv.ErrQuote) && rs.AtEnd() {
+				// The file ends inside a quoted field.
+				if err := p.cutShort(row, 0, width); err != nil {
+					return err
+				}
 				break
 			}
 			p.unreadable(row, err)
+			if !isPE {
+				break
+			}
 			continue
 		}
-		p.row(row, rec)
+		if rs.CutAtEnd() {
+			// The file ends inside this row (all complete files end with a
+			// line break), so any of its cells may be cut. Its order number,
+			// when whole, says whose row it is; else it may be a further
+			// row of the order before.
+			if p.h.index[colOrderNumber] < len(rec)-1 {
+				if err := p.row(row, rec); err != nil {
+					return err
+				}
+			}
+			if err := p.cutShort(row, len(rec), width); err != nil {
+				return err
+			}
+			break
+		}
+		if err := p.row(row, rec); err != nil {
+			return err
+		}
 	}
 	return p.finish()
+}
+
+// csvRows are the rows of a CSV file.
+type csvRows struct {
+	r    *csv.Reader
+	tail *tailReader
+}
+
+func (c *csvRows) Read() ([]string, error) { return c.r.Read() }
+func (c *csvRows) Serial() bool            { return false }
+func (c *csvRows) HeaderRow() int          { return 1 }
+func (c *csvRows) AtEnd() bool             { return c.tail.eof && c.r.InputOffset() == c.tail.n }
+func (c *csvRows) CutAtEnd() bool {
+	return c.AtEnd() && c.tail.last != '\n' && c.tail.last != '\r'
+}
+
+// tailReader remembers how many bytes were read, the last one, and whether
+// the input has ended.
+type tailReader struct {
+	r    io.Reader
+	n    int64
+	last byte
+	eof  bool
+}
+
+func (t *tailReader) Read(b []byte) (int, error) {
+	n, err := t.r.Read(b)
+	if n > 0 {
+		t.n += int64(n)
+		t.last = b[n-1]
+	}
+	if err == io.EOF {
+		t.eof = true
+	}
+	return n, err
 }
 
 // trimBrokenTail drops an incomplete UTF-8 character a cut left at the end.
