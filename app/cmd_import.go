@@ -122,17 +122,14 @@ func runImport(ctx context.Context, e *env, args []string) int {
 // or parsed is a problem of that file (recorded as a failed document when its
 // bytes could be read), not an error: the other files go on.
 func importFile(ctx context.Context, im *transfer.Importer, path string, opts format.Options) (transfer.Result, error) {
-	data, err := format.ReadFile(path)
+	f, size, err := format.OpenFile(path)
 	if err != nil {
 		return transfer.Result{Documents: 1, FailedDocuments: 1, Problems: []transfer.Problem{{File: path,
-			Message: err.Error(), MessageEN: err.Error()}}}, nil // format.ReadFile says it in both
+			Message: err.Error(), MessageEN: err.Error()}}}, nil // format.OpenFile says it in both
 	}
-	doc := transfer.Document{Name: filepath.Base(path), Data: data, Source: store.SourceManual, Origin: absPath(path)}
-	orders, err := format.Parse(path, data, opts)
-	if err != nil {
-		return im.ImportFailed(ctx, doc, err)
-	}
-	return im.Import(ctx, doc, orders)
+	defer f.Close()
+	doc := transfer.Document{Name: filepath.Base(path), Source: store.SourceManual, Origin: absPath(path)}
+	return im.ImportFile(ctx, path, doc, f, size, opts)
 }
 
 func absPath(p string) string {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,7 +19,6 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/order"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -42,7 +42,7 @@ var ErrFolderNotWritable = errors.New("folder: the folder is read-only")
 
 // Importer commits a document and its orders; transfer.Importer is one.
 type Importer interface {
-	Import(ctx context.Context, doc transfer.Document, orders []order.Order) (transfer.Result, error)
+	ImportFile(ctx context.Context, name string, doc transfer.Document, src io.ReaderAt, size int64, opts format.Options) (transfer.Result, error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -432,28 +432,23 @@ func (w *Watcher) take(ctx context.Context, name string, ob observation) (transf
 		return transfer.Result{}, nil
 	}
 	doc := transfer.Document{Name: name, Source: store.SourceFolder, Origin: path}
-	data, readErr := format.ReadFile(path)
-	doc.Data = data
 	var (
-		res transfer.Result
-		err error
+		res    transfer.Result
+		err    error
+		reason error
 	)
-	var reason error
-	if readErr != nil {
-		reason = readErr
+	f, size, openErr := format.OpenFile(path)
+	if openErr != nil {
+		res, err = w.im.ImportFailed(ctx, doc, openErr)
 	} else {
-		orders, perr := format.Parse(name, data, w.cfg.Options)
-		if perr != nil {
-			reason = perr
-		} else {
-			res, err = w.im.Import(ctx, doc, orders)
-		}
-	}
-	if reason != nil {
-		res, err = w.im.ImportFailed(ctx, doc, reason)
+		res, err = w.im.ImportFile(ctx, name, doc, f, size, w.cfg.Options)
+		f.Close()
 	}
 	if err != nil {
 		return res, err
+	}
+	if res.FailedDocuments > 0 {
+		reason = errors.New(res.Reason)
 	}
 	h := Handled{Path: path, Failed: reason != nil, Result: res}
 	if reason != nil {

@@ -23,6 +23,7 @@
 package mailbox
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -43,7 +44,6 @@ import (
 	"github.com/emersion/go-message/charset"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/order"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
@@ -59,8 +59,15 @@ const (
 
 // Defaults for Config's limits and intervals.
 const (
-	DefaultMaxMessageSize = 64 << 20 // a 50 MB file is about 67 MB in base64: the attachment limit bites first for most
-	DefaultPoll           = 2 * time.Minute
+	// DefaultMaxMessageSize bounds a mail, which is read whole into memory.
+	// Mail servers rarely pass more than 25–50 MB; an order file bigger than
+	// DefaultMaxAttachmentSize goes through the folder, which streams it up
+	// to format.MaxFileSize.
+	DefaultMaxMessageSize = 64 << 20
+	// DefaultMaxAttachmentSize is what base64 fits in DefaultMaxMessageSize
+	// (3 bytes in 4), less room for the mail's own text.
+	DefaultMaxAttachmentSize = DefaultMaxMessageSize/4*3 - 1<<20
+	DefaultPoll              = 2 * time.Minute
 	// DefaultIdleRestart re-issues IDLE before the 30 minutes after which
 	// RFC 2177 lets a server drop an idle client.
 	DefaultIdleRestart = 25 * time.Minute
@@ -88,7 +95,7 @@ var (
 
 // Importer commits a document and its orders; transfer.Importer is one.
 type Importer interface {
-	Import(ctx context.Context, doc transfer.Document, orders []order.Order) (transfer.Result, error)
+	ImportFile(ctx context.Context, name string, doc transfer.Document, src io.ReaderAt, size int64, opts format.Options) (transfer.Result, error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -127,7 +134,7 @@ type Config struct {
 	Subject *regexp.Regexp
 
 	MaxMessageSize    int64 // 0: DefaultMaxMessageSize; a bigger mail is not downloaded
-	MaxAttachmentSize int64 // 0: format.MaxFileSize
+	MaxAttachmentSize int64 // 0: DefaultMaxAttachmentSize; never over format.MaxFileSize
 
 	Poll                   time.Duration // between reads when the server has no IDLE; 0: DefaultPoll
 	IdleRestart            time.Duration // 0: DefaultIdleRestart; at most MaxIdleRestart
@@ -236,8 +243,9 @@ func New(cfg Config, pw Passwords, im Importer, hist History) (*Reader, error) {
 		cfg.MaxMessageSize = DefaultMaxMessageSize
 	}
 	if cfg.MaxAttachmentSize <= 0 {
-		cfg.MaxAttachmentSize = format.MaxFileSize
+		cfg.MaxAttachmentSize = DefaultMaxAttachmentSize
 	}
+	cfg.MaxAttachmentSize = min(cfg.MaxAttachmentSize, format.MaxFileSize)
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
 	}
@@ -677,16 +685,12 @@ func (s *conn) handle(ctx context.Context, m meta) error {
 		}
 		for _, a := range p.Attachments {
 			doc := transfer.Document{Name: a.Name, Data: a.Data, Source: store.SourceMailbox, Origin: origin}
-			orders, err := format.Parse(a.Name, a.Data, r.cfg.Options)
-			var res transfer.Result
-			if err != nil {
-				failures = append(failures, err.Error())
-				res, err = r.im.ImportFailed(ctx, doc, err)
-			} else {
-				res, err = r.im.Import(ctx, doc, orders)
-			}
+			res, err := r.im.ImportFile(ctx, a.Name, doc, bytes.NewReader(a.Data), int64(len(a.Data)), r.cfg.Options)
 			if err != nil {
 				return err
+			}
+			if res.FailedDocuments > 0 {
+				failures = append(failures, res.Reason)
 			}
 			h.Result.Add(res)
 		}
