@@ -1,6 +1,8 @@
 package format
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +33,8 @@ type Document struct {
 
 // Open detects the format of the document src holds (size bytes), called
 // name. It fails, naming the file, for a document over MaxFileSize (or a
-// JSON one over MaxJSONSize), in an unknown format or an unreadable encoding.
+// JSON one over MaxJSONSize that is not an array), in an unknown format or an
+// unreadable encoding.
 func Open(name string, src io.ReaderAt, size int64) (*Document, error) {
 	if size > MaxFileSize {
 		return nil, fmt.Errorf("%s: %w", name, tooLargeErr(size, MaxFileSize))
@@ -44,14 +47,14 @@ func Open(name string, src io.ReaderAt, size int64) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	if (f == WooCommerceJSON || f == MyCashflowJSON) && size > MaxJSONSize {
+	if (f == WooCommerceJSON || f == MyCashflowJSON) && size > MaxJSONSize && !jsonArray(decodeHead(head, enc)) {
 		return nil, fmt.Errorf("%s: JSON-tiedosto luetaan kokonaan muistiin (a JSON file is read whole into memory): %w", name, tooLargeErr(size, MaxJSONSize))
 	}
 	return &Document{Name: name, Format: f, Size: size, enc: enc, src: src}, nil
 }
 
 // Orders parses the document and hands every order, checked, to emit. CSV
-// tables, Shopify exports and workbooks are read as a stream: each order is
+// tables, Shopify exports, workbooks and JSON arrays are read as a stream: each order is
 // emitted once the next one starts, so memory stays flat, and the rows of
 // one order must be together unless gather is set (then all orders wait for
 // the end). An error from emit stops the read and is returned as it is;
@@ -91,7 +94,17 @@ func (d *Document) parse(opts Options, gather bool, emit func(order.Order) error
 		}
 		return table.StreamWorkbook(d.Name, r, table.Options{VATByCode: opts.VATByCode, Gather: gather}, emit)
 	}
-	data, err := io.ReadAll(io.LimitReader(text, 2*MaxJSONSize+1)) // UTF-16 shrinks to at most this
+	orderOf := func(raw json.RawMessage, path string) order.Order { return woocommerce.Order(d.Name, raw, path) }
+	what := "woocommerce"
+	if d.Format == MyCashflowJSON {
+		orderOf = func(raw json.RawMessage, path string) order.Order { return mycashflow.Order(d.Name, raw, path) }
+		what = "mycashflow"
+	}
+	br := bufio.NewReaderSize(text, headSize)
+	if head, _ := br.Peek(headSize); jsonArray(head) {
+		return streamArray(br, what, orderOf, emit)
+	}
+	data, err := io.ReadAll(io.LimitReader(br, 2*MaxJSONSize+1)) // UTF-16 shrinks to at most this
 	if err != nil {
 		return fmt.Errorf("tiedostoa ei voi lukea (cannot read the file): %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 
+	"orderbridge/internal/format/woocommerce"
 	"orderbridge/internal/order"
 )
 
@@ -101,5 +102,32 @@ func TestUnreadableEncodings(t *testing.T) {
 		if msg := err.Error(); !strings.HasPrefix(msg, tt.name+": ") || !strings.Contains(msg, tt.says) {
 			t.Errorf("Detect(%s) error %q, want it to name the file and say %q", tt.name, msg, tt.says)
 		}
+	}
+}
+
+// A JSON array is read one order at a time and gives what the format's own
+// whole read gives, problem paths included.
+func TestJSONArrayStreamedLikeWhole(t *testing.T) {
+	t.Parallel()
+	data := read(t, "woocommerce/testdata/sample_woocommerce_orders.json")
+	bad := bytes.Replace(data, []byte(`"total": "`), []byte(`"total": "x`), 2)
+	for _, d := range [][]byte{data, bad} {
+		got, err := Parse("w.json", d, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := woocommerce.Parse("w.json", d, woocommerce.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			want[i].Check()
+		}
+		if g, w := ordersJSON(t, got), ordersJSON(t, want); g != w {
+			t.Errorf("streamed orders differ from woocommerce.Parse:\n got %s\nwant %s", g, w)
+		}
+	}
+	if _, err := Parse("w.json", data[:len(data)/2], Options{}); err == nil {
+		t.Error("Parse of a cut JSON array succeeded, want it refused")
 	}
 }

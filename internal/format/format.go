@@ -25,8 +25,9 @@ import (
 // year's export of a busy shop fits.
 const MaxFileSize = 500 << 20
 
-// MaxJSONSize is the largest JSON order file: JSON documents are still read
-// whole into memory, so they keep the old limit.
+// MaxJSONSize is the largest JSON order file that is not an array of orders
+// (an envelope object): such a document is read whole into memory, so it
+// keeps the old limit. An array is read one order at a time.
 const MaxJSONSize = 50 << 20
 
 // headSize is how much of a document detection looks at.

@@ -154,20 +154,25 @@ func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
 	}
 	out := make([]order.Order, 0, len(raws))
 	for i, raw := range raws {
-		path := paths(i)
-		var w wcOrder
-		o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: path}
-		if err := json.Unmarshal(raw, &w); err != nil {
-			o.Problem("order", "Tilaus ei ole WooCommerce-tilauksen muotoinen: "+err.Error(),
-				"The order is not shaped like a WooCommerce order: "+err.Error())
-			out = append(out, o)
-			continue
-		}
-		b := builder{o: &o, w: &w, path: path}
-		b.build()
-		out = append(out, o)
+		out = append(out, Order(file, raw, paths(i)))
 	}
 	return out, nil
+}
+
+// Order reads one order object, raw, found at path in file ("[3]"; "" for
+// a file of one order). A streamed reader of a big array calls it for each
+// element in turn.
+func Order(file string, raw json.RawMessage, path string) order.Order {
+	var w wcOrder
+	o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: path}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		o.Problem("order", "Tilaus ei ole WooCommerce-tilauksen muotoinen: "+err.Error(),
+			"The order is not shaped like a WooCommerce order: "+err.Error())
+		return o
+	}
+	b := builder{o: &o, w: &w, path: path}
+	b.build()
+	return o
 }
 
 type builder struct {
