@@ -298,17 +298,23 @@ func (p *parser) line(po *pending, row int, rec []string) {
 	p.checkRowSum(po, row, l, sum)
 }
 
+// hundred and cent are read-only constants, made once.
+var (
+	hundred = decimal.NewFromInt(100)
+	cent    = decimal.New(1, -2)
+)
+
 // checkRowSum compares one row's stated sum with its quantity × price, so
 // that a wrong row is named; the order's totals are reconciled in order.Check.
 func (p *parser) checkRowSum(po *pending, row int, l order.Line, sum decimal.Decimal) {
 	amount := l.Amount()
 	switch {
 	case p.sumPart == order.PartGross && !po.o.PricesIncludeVAT:
-		amount = amount.Mul(decimal.NewFromInt(100).Add(l.VATPercent)).Div(decimal.NewFromInt(100))
+		amount = amount.Mul(hundred.Add(l.VATPercent)).Div(hundred)
 	case p.sumPart == order.PartNet && po.o.PricesIncludeVAT:
-		amount = amount.Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(100).Add(l.VATPercent))
+		amount = amount.Mul(hundred).Div(hundred.Add(l.VATPercent))
 	}
-	if amount.Round(2).Sub(sum).Abs().GreaterThan(decimal.New(1, -2)) {
+	if r := amount.Round(2); !r.Equal(sum) && r.Sub(sum).Abs().GreaterThan(cent) {
 		fi := strings.Replace(amount.StringFixed(2), ".", ",", 1)
 		po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, row, "", p.h.name(p.sumCol),
 			fmt.Sprintf("Rivin summa %s ei vastaa määrää × hintaa (%s).", strings.Replace(sum.StringFixed(2), ".", ",", 1), fi),
