@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/unicode"
 )
 
 func read(t testing.TB, path string) []byte {
@@ -130,7 +132,13 @@ func FuzzDetect(f *testing.F) {
 		"mycashflow/testdata/sample_mycashflow_api_orders.json",
 	} {
 		f.Add(read(f, p))
+		// The UTF-16 twins, with and without a BOM, and one cut short.
+		u, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes(read(f, p))
+		f.Add(u)
+		b, _ := unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewEncoder().Bytes(read(f, p))
+		f.Add(b[:len(b)*2/3])
 	}
+	f.Add(read(f, "table/testdata/sample_fi_orders.xlsx"))
 	for _, s := range []string{"", "[", "{}", "<x/>", "PK\x03\x04", "Tilausnumero;Tuote;Määrä\n1;a;1\n", "Name,Financial Status,Lineitem quantity,Lineitem price\n"} {
 		f.Add([]byte(s))
 	}
