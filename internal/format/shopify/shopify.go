@@ -35,6 +35,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"orderbridge/internal/format/shop"
+	"orderbridge/internal/format/tail"
 	"orderbridge/internal/order"
 )
 
@@ -226,8 +227,8 @@ func Stream(file string, r io.Reader, opts Options, emit func(order.Order) error
 	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
 		br.Discard(len(bom))
 	}
-	tail := &tailReader{r: br}
-	cr := csv.NewReader(tail)
+	tr := tail.New(br)
+	cr := csv.NewReader(tr)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -248,8 +249,7 @@ func Stream(file string, r io.Reader, opts Options, emit func(order.Order) error
 			break
 		}
 		rd.row++
-		atEnd := tail.eof && cr.InputOffset() == tail.n
-		cut := atEnd && tail.last != '\n' && tail.last != '\r'
+		atEnd, cut := tr.AtEnd(cr.InputOffset()), tr.Cut(cr.InputOffset())
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
@@ -384,27 +384,6 @@ func (rd *reader) flushAll() error {
 	}
 	rd.builds = nil
 	return nil
-}
-
-// tailReader remembers how many bytes were read, the last one, and whether
-// the input has ended: a file cut short ends without a line break.
-type tailReader struct {
-	r    io.Reader
-	n    int64
-	last byte
-	eof  bool
-}
-
-func (t *tailReader) Read(b []byte) (int, error) {
-	n, err := t.r.Read(b)
-	if n > 0 {
-		t.n += int64(n)
-		t.last = b[n-1]
-	}
-	if err == io.EOF {
-		t.eof = true
-	}
-	return n, err
 }
 
 // fields are Shopify's names for the canonical fields, for Check's problems.

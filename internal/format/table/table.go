@@ -18,6 +18,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"orderbridge/internal/format/tail"
 	"orderbridge/internal/order"
 )
 
@@ -109,8 +110,8 @@ func Stream(file string, r io.Reader, opts Options, emit func(order.Order) error
 	if hasSepLine {
 		sep = sepFromLine
 	}
-	tail := &tailReader{r: textReader(br, enc)}
-	cr := csv.NewReader(tail)
+	tr := tail.New(textReader(br, enc))
+	cr := csv.NewReader(tr)
 	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -119,7 +120,7 @@ func Stream(file string, r io.Reader, opts Options, emit func(order.Order) error
 			return fmt.Errorf("%s: tiedosto on tyhjä (the file is empty): %w", file, ErrEmpty)
 		}
 	}
-	return readRows(file, &csvRows{r: cr, tail: tail}, opts, emit)
+	return readRows(file, &csvRows{r: cr, tail: tr}, opts, emit)
 }
 
 // rows is where a table's rows come from: a CSV file or a workbook's sheet.
@@ -203,37 +204,14 @@ func readRows(file string, rs rows, opts Options, emit func(order.Order) error) 
 // csvRows are the rows of a CSV file.
 type csvRows struct {
 	r    *csv.Reader
-	tail *tailReader
+	tail *tail.Reader
 }
 
 func (c *csvRows) Read() ([]string, error) { return c.r.Read() }
 func (c *csvRows) Serial() bool            { return false }
 func (c *csvRows) HeaderRow() int          { return 1 }
-func (c *csvRows) AtEnd() bool             { return c.tail.eof && c.r.InputOffset() == c.tail.n }
-func (c *csvRows) CutAtEnd() bool {
-	return c.AtEnd() && c.tail.last != '\n' && c.tail.last != '\r'
-}
-
-// tailReader remembers how many bytes were read, the last one, and whether
-// the input has ended.
-type tailReader struct {
-	r    io.Reader
-	n    int64
-	last byte
-	eof  bool
-}
-
-func (t *tailReader) Read(b []byte) (int, error) {
-	n, err := t.r.Read(b)
-	if n > 0 {
-		t.n += int64(n)
-		t.last = b[n-1]
-	}
-	if err == io.EOF {
-		t.eof = true
-	}
-	return n, err
-}
+func (c *csvRows) AtEnd() bool             { return c.tail.AtEnd(c.r.InputOffset()) }
+func (c *csvRows) CutAtEnd() bool          { return c.tail.Cut(c.r.InputOffset()) }
 
 // trimBrokenTail drops an incomplete UTF-8 character a cut left at the end.
 func trimBrokenTail(b []byte) []byte {
