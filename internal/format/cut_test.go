@@ -18,45 +18,55 @@ import (
 func TestCutAtEveryPosition(t *testing.T) {
 	t.Parallel()
 	for _, path := range samples {
-		data := read(t, path)
-		whole, err := Parse("f", data, Options{})
+		if strings.HasSuffix(path, "_utf8bom.csv") {
+			continue // the same rows as sample_fi_orders.csv
+		}
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			cutEverywhere(t, path)
+		})
+	}
+}
+
+func cutEverywhere(t *testing.T, path string) {
+	data := read(t, path)
+	whole, err := Parse("f", data, Options{})
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", path, err)
+	}
+	byNumber := map[string]string{}
+	wholeOf := map[string]order.Order{}
+	for _, o := range whole {
+		b, _ := json.Marshal(o)
+		byNumber[o.OrderNumber] = string(b)
+		wholeOf[o.OrderNumber] = o
+	}
+	cutSeen := 0
+	step := 1
+	if strings.HasSuffix(path, ".json") {
+		step = 23 // JSON cut anywhere is refused whole; fewer cuts show it
+	}
+	for n := 1; n < len(data); n += step {
+		orders, err := Parse("f", data[:n], Options{})
 		if err != nil {
-			t.Fatalf("Parse(%s): %v", path, err)
+			continue // refused whole: nothing imported
 		}
-		byNumber := map[string]string{}
-		wholeOf := map[string]order.Order{}
-		for _, o := range whole {
+		atLineBreak := strings.ContainsAny(string(data[n-1:n+1]), "\r\n")
+		for i, o := range orders {
 			b, _ := json.Marshal(o)
-			byNumber[o.OrderNumber] = string(b)
-			wholeOf[o.OrderNumber] = o
-		}
-		cutSeen := 0
-		step := 1
-		if strings.HasSuffix(path, ".json") {
-			step = 7 // JSON cut anywhere is refused whole; fewer cuts show it
-		}
-		for n := 1; n < len(data); n += step {
-			orders, err := Parse("f", data[:n], Options{})
-			if err != nil {
-				continue // refused whole: nothing imported
-			}
-			atLineBreak := strings.ContainsAny(string(data[n-1:n+1]), "\r\n")
-			for i, o := range orders {
-				b, _ := json.Marshal(o)
-				switch {
-				case byNumber[o.OrderNumber] == string(b):
-				case atLineBreak && i == len(orders)-1 && (linesPrefix(o.Lines, wholeOf[o.OrderNumber].Lines) || len(o.Problems) > 0):
-				case len(o.Problems) == 1 && order.IsCutShort(o.Problems[0]):
-					cutSeen++
-				default:
-					t.Fatalf("%s cut at %d: order %q is neither whole nor marked cut short:\n got %s\nwant %s",
-						path, n, o.OrderNumber, b, byNumber[o.OrderNumber])
-				}
+			switch {
+			case byNumber[o.OrderNumber] == string(b):
+			case atLineBreak && i == len(orders)-1 && (linesPrefix(o.Lines, wholeOf[o.OrderNumber].Lines) || len(o.Problems) > 0):
+			case len(o.Problems) == 1 && order.IsCutShort(o.Problems[0]):
+				cutSeen++
+			default:
+				t.Fatalf("%s cut at %d: order %q is neither whole nor marked cut short:\n got %s\nwant %s",
+					path, n, o.OrderNumber, b, byNumber[o.OrderNumber])
 			}
 		}
-		if strings.HasSuffix(path, ".csv") && cutSeen == 0 {
-			t.Errorf("%s: no cut gave the cut-short problem", path)
-		}
+	}
+	if strings.HasSuffix(path, ".csv") && cutSeen == 0 {
+		t.Errorf("%s: no cut gave the cut-short problem", path)
 	}
 }
 
