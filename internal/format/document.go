@@ -54,31 +54,56 @@ func Open(name string, src io.ReaderAt, size int64) (*Document, error) {
 }
 
 // Orders parses the document and hands every order, checked, to emit. CSV
-// tables, Shopify exports, workbooks and JSON arrays are read as a stream: each order is
-// emitted once the next one starts, so memory stays flat, and the rows of
-// one order must be together unless gather is set (then all orders wait for
-// the end). An error from emit stops the read and is returned as it is;
-// errors of the document name it.
+// tables, Shopify exports, workbooks and JSON arrays are read as a stream:
+// each order is emitted once the next one starts, so memory stays flat, and
+// the rows of one order must be together unless gather is set (then all
+// orders wait for the end). The file is parsed on a goroutine of its own
+// while the orders are checked and emitted on the caller's, so that reading
+// and checking (and the importer's writes) overlap; emit is always called
+// from the caller's goroutine. An error from emit stops the read and is
+// returned as it is; errors of the document name it.
 func (d *Document) Orders(opts Options, gather bool, emit func(order.Order) error) error {
-	checked := func(o order.Order) error {
+	parsed := make(chan order.Order, 64)
+	stop := make(chan struct{})
+	var parseErr error
+	go func() {
+		defer close(parsed)
+		parseErr = d.parse(opts, gather, func(o order.Order) error {
+			select {
+			case parsed <- o:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	var emitErr error
+	for o := range parsed {
+		if emitErr != nil {
+			continue // the parser stops at its next order
+		}
 		o.Check()
 		o.KeepCutShort()
-		return emit(o)
+		if emitErr = emit(o); emitErr != nil {
+			close(stop)
+		}
 	}
-	var emitErr error
-	guarded := func(o order.Order) error {
-		emitErr = checked(o)
+	// parsed is closed: the parser has returned and parseErr is set.
+	if emitErr != nil {
 		return emitErr
 	}
-	err := d.parse(opts, gather, guarded)
-	if err == nil || emitErr != nil && errors.Is(err, emitErr) {
-		return err
+	if parseErr == nil {
+		return nil
 	}
-	if !strings.Contains(err.Error(), d.Name) {
-		err = fmt.Errorf("%s: %w", d.Name, err)
+	if !strings.Contains(parseErr.Error(), d.Name) {
+		return fmt.Errorf("%s: %w", d.Name, parseErr)
 	}
-	return err
+	return parseErr
 }
+
+// errStopped is what the parser's emit returns once the caller's emit has
+// failed: it ends the parse, and the caller's error is returned instead.
+var errStopped = errors.New("stopped")
 
 func (d *Document) parse(opts Options, gather bool, emit func(order.Order) error) error {
 	text := decoder(io.NewSectionReader(d.src, 0, d.Size), d.enc)
