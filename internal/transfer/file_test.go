@@ -1,12 +1,14 @@
 package transfer
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"orderbridge/internal/format"
+	"orderbridge/internal/order"
 	"orderbridge/internal/store"
 )
 
@@ -115,5 +117,28 @@ func TestImportFileUnreadable(t *testing.T) {
 	}
 	if n := f.orderCount(); n != 0 {
 		t.Errorf("%d orders after unreadable files, want 0", n)
+	}
+}
+
+// A file whose every order has a problem lists the first MaxListedProblems
+// and counts the rest in one more; every order is still in the history.
+func TestImportListsProblemsUpToTheCap(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var orders []order.Order
+	for i := range MaxListedProblems + 5 {
+		o := testOrder(fmt.Sprint(i+1), "Asiakas", "10.00")
+		o.Problem("totals", "Summat eivät täsmää.", "The totals do not agree.")
+		orders = append(orders, o)
+	}
+	res := f.importDoc(f.document("many.csv", "many"), orders...)
+	if res.NeedsAttention != MaxListedProblems+5 || len(res.Problems) != MaxListedProblems+1 {
+		t.Fatalf("Import = %d need attention, %d problems listed; want %d and %d", res.NeedsAttention, len(res.Problems), MaxListedProblems+5, MaxListedProblems+1)
+	}
+	if last := res.Problems[len(res.Problems)-1]; !strings.Contains(last.MessageEN, "And 5 more problems") || !strings.Contains(last.Message, "5 muuta") {
+		t.Errorf("last problem %+v, want the count of the 5 not listed", last)
+	}
+	if n := f.orderCount(); n != MaxListedProblems+5 {
+		t.Errorf("%d orders in the history, want %d", n, MaxListedProblems+5)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"orderbridge/internal/order"
@@ -52,6 +53,35 @@ type Result struct {
 	// Reason is why the document could not be read at all, when
 	// FailedDocuments is 1 (ImportFailed); Add does not keep it.
 	Reason string
+
+	unlisted int // problems of this document past MaxListedProblems
+}
+
+// MaxListedProblems is how many problems one document's Result lists; the
+// rest are counted in one more problem that says so. Every order's problems
+// stay in the history: the cap keeps a big file whose every order has a
+// problem from filling memory (and the screen).
+const MaxListedProblems = 1000
+
+// addProblem lists p, or counts it once MaxListedProblems are listed.
+func (r *Result) addProblem(p Problem) {
+	if len(r.Problems) >= MaxListedProblems {
+		r.unlisted++
+		return
+	}
+	p.OrderNumber = strings.Clone(p.OrderNumber) // not a piece of a whole row of the file
+	r.Problems = append(r.Problems, p)
+}
+
+// listUnlisted adds the one problem that counts the problems not listed.
+func (r *Result) listUnlisted(file string) {
+	if r.unlisted == 0 {
+		return
+	}
+	r.Problems = append(r.Problems, Problem{File: file,
+		Message:   fmt.Sprintf("Ja %d muuta ongelmaa tässä tiedostossa: katso tilaukset, jotka vaativat huomiota.", r.unlisted),
+		MessageEN: fmt.Sprintf("And %d more problems in this file: see the orders that need attention.", r.unlisted)})
+	r.unlisted = 0
 }
 
 // Problem is something the user must look at, said so that they can find it.
@@ -171,6 +201,7 @@ func (im *Importer) importEach(ctx context.Context, doc Document, strict bool, e
 		}
 		return Result{}, fmt.Errorf("transfer: import %s: %w", doc.Name, err)
 	}
+	res.listUnlisted(doc.Name)
 	return res, nil
 }
 
@@ -178,7 +209,7 @@ func (im *Importer) importOrder(tx *store.Tx, docID int64, file string, o order.
 	if o.OrderNumber == "" {
 		// Without a number the order has no key, so it could not be kept from
 		// being invoiced twice; it stays visible as a problem of the document.
-		res.Problems = append(res.Problems, Problem{File: file, Row: o.Row, Path: o.Path, Field: "order_number",
+		res.addProblem(Problem{File: file, Row: o.Row, Path: o.Path, Field: "order_number",
 			Message:   "Tilaukselta puuttuu tilausnumero, joten sitä ei tuotu",
 			MessageEN: "The order has no order number, so it was not imported"})
 		return tx.AddEvent(store.Event{Level: store.LevelError, DocumentID: docID,
@@ -216,7 +247,7 @@ func (im *Importer) importOrder(tx *store.Tx, docID int64, file string, o order.
 	}
 	switch known.State {
 	case store.StateSent:
-		res.Problems = append(res.Problems, Problem{File: file, OrderNumber: o.OrderNumber, Row: o.Row, Path: o.Path,
+		res.addProblem(Problem{File: file, OrderNumber: o.OrderNumber, Row: o.Row, Path: o.Path,
 			Message: fmt.Sprintf("Tilaus %s tuli uudelleen muuttuneena, mutta se on jo laskutettu laskulla %s. Muutos ei mene Procountoriin: korjaa lasku Procountorissa käsin.",
 				o.OrderNumber, known.InvoiceNumber),
 			MessageEN: fmt.Sprintf("Order %s arrived again with changes, but it was already invoiced as invoice %s. The change does not go to Procountor: correct the invoice in Procountor by hand.",
@@ -226,7 +257,7 @@ func (im *Importer) importOrder(tx *store.Tx, docID int64, file string, o order.
 				o.OrderNumber, file, known.InvoiceNumber, known.InvoiceID)})
 	case store.StateSending:
 		// The send in flight decides; the user sees both versions afterwards.
-		res.Problems = append(res.Problems, changedProblem(file, o))
+		res.addProblem(changedProblem(file, o))
 		return tx.AddEvent(store.Event{Level: store.LevelWarning, OrderID: known.ID, DocumentID: docID,
 			Text: fmt.Sprintf("Order %s arrived again in %s with other content while it was being sent; both versions are kept", o.OrderNumber, file)})
 	}
@@ -235,7 +266,7 @@ func (im *Importer) importOrder(tx *store.Tx, docID int64, file string, o order.
 			return err
 		}
 	}
-	res.Problems = append(res.Problems, changedProblem(file, o))
+	res.addProblem(changedProblem(file, o))
 	return tx.AddEvent(store.Event{Level: store.LevelWarning, OrderID: known.ID, DocumentID: docID,
 		Text: fmt.Sprintf("Order %s arrived again in %s with other content; both versions are kept for you to choose", o.OrderNumber, file)})
 }
@@ -331,7 +362,7 @@ func (r *Result) countNew(file string, o order.Order, state store.State) {
 	case store.StateNeedsAttention:
 		r.NeedsAttention++
 		for _, p := range o.Problems {
-			r.Problems = append(r.Problems, problemOf(file, o, p))
+			r.addProblem(problemOf(file, o, p))
 		}
 	default:
 		r.New++
