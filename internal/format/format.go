@@ -30,8 +30,9 @@ const MaxFileSize = 500 << 20
 // keeps the old limit. An array is read one order at a time.
 const MaxJSONSize = 50 << 20
 
-// headSize is how much of a document detection looks at.
-const headSize = 64 << 10
+// headSize is how much of a document detection looks at: enough for a
+// JSON order whose line_items come after a long meta_data.
+const headSize = 256 << 10
 
 // Format names, as Order.SourceFormat has them.
 const (
@@ -74,7 +75,7 @@ func detectors() []detector {
 	}
 }
 
-// Detect names the format of data, a file called name (or its first 64 KB),
+// Detect names the format of data, a file called name (or its first 256 KB),
 // from its content (header row, JSON shape, workbook), not from the name. It
 // refuses, saying what it saw, what it does not know or cannot read.
 func Detect(name string, data []byte) (string, error) {
