@@ -42,7 +42,7 @@ func cutEverywhere(t *testing.T, path string) {
 		wholeOf[o.OrderNumber] = o
 	}
 	cutSeen := 0
-	step := 1
+	step := cutStep
 	if strings.HasSuffix(path, ".json") {
 		step = 23 // JSON cut anywhere is refused whole; fewer cuts show it
 	}
