@@ -20,7 +20,7 @@ const (
 	ProblemAPINotAllowed Problem = "api_not_allowed" // the company has not allowed billable API clients
 	ProblemKeyRefused    Problem = "key_refused"     // API key (or client registration) wrong or revoked
 	ProblemNoRights      Problem = "no_rights"       // the API user lacks a right the app needs
-	ProblemNoBankAccount Problem = "no_bank_account" // no active bank account to put on invoices
+	ProblemNoBankAccount Problem = "no_bank_account" // no active account marked default for invoices
 	ProblemNoGeneralVAT  Problem = "no_general_vat"  // the company cannot use the general VAT rate 25.5 %
 	ProblemNetwork       Problem = "network"         // Procountor could not be reached at all
 	ProblemUnavailable   Problem = "unavailable"     // Procountor answered, but is down or overloaded
@@ -62,8 +62,7 @@ type Connection struct {
 	BusinessID       string // Y-tunnus, "" if Procountor gave none
 	UserName         string // the API user the key acts as
 	SalesVATPercents []Decimal
-	// InvoiceAccount is the bank account invoices will name: the one marked default for
-	// invoices, else the first active one.
+	// InvoiceAccount is the bank account invoices will name (see InvoiceAccount).
 	InvoiceAccount BankAccount
 }
 
@@ -107,10 +106,9 @@ func (c *Client) CheckConnection(ctx context.Context) (Connection, error) {
 	if err != nil {
 		return conn, checkFailed(CheckBankAccounts, err)
 	}
-	acc, ok := invoiceAccount(accounts.Results)
-	if !ok {
-		return conn, &CheckError{Step: CheckBankAccounts, Problem: ProblemNoBankAccount,
-			Err: fmt.Errorf("none of the company's %d bank accounts is active", len(accounts.Results))}
+	acc, err := InvoiceAccount(accounts.Results)
+	if err != nil {
+		return conn, &CheckError{Step: CheckBankAccounts, Problem: ProblemNoBankAccount, Err: err}
 	}
 	conn.InvoiceAccount = acc
 	return conn, nil
@@ -182,25 +180,35 @@ func percentList(ps []Decimal) string {
 	return "[" + strings.Join(s, ", ") + "]"
 }
 
-// invoiceAccount picks the account invoices name: the active default for invoices, else the
-// first active one. An account without a status counts as active (the reference lists the
-// field as optional).
-func invoiceAccount(accounts []BankAccount) (BankAccount, bool) {
-	var first *BankAccount
-	for i := range accounts {
-		a := &accounts[i]
+// ErrNoInvoiceAccount: the company has no active bank account marked as the default for
+// invoices, so an invoice cannot name one.
+var ErrNoInvoiceAccount = errors.New("procountor: no default bank account for invoices")
+
+// InvoiceAccount is the one rule for the bank account invoices name, shared by the connection
+// check and the invoice builder: the active account marked defaultForInvoice, with an IBAN.
+// Procountor's own examples always send paymentInfo.bankAccount, and whether it would fall back
+// to a default is UNSURE, so no other account is guessed at. An account without a status counts
+// as active (the spec lists the field as optional). The error wraps ErrNoInvoiceAccount and
+// names the active accounts, one of which the user can mark in Procountor.
+func InvoiceAccount(accounts []BankAccount) (BankAccount, error) {
+	var active []string
+	for _, a := range accounts {
 		if a.Status != "" && a.Status != "ACTIVE" {
 			continue
 		}
+		iban := strings.ReplaceAll(a.IBAN, " ", "")
+		if iban == "" {
+			continue
+		}
 		if a.DefaultForInvoice {
-			return *a, true
+			a.IBAN = iban
+			return a, nil
 		}
-		if first == nil {
-			first = a
-		}
+		active = append(active, iban)
 	}
-	if first == nil {
-		return BankAccount{}, false
+	if len(active) == 0 {
+		return BankAccount{}, fmt.Errorf("%w: there is no active bank account; add one in Procountor", ErrNoInvoiceAccount)
 	}
-	return *first, true
+	return BankAccount{}, fmt.Errorf("%w: mark one of the active accounts (%s) as the default for invoices in Procountor",
+		ErrNoInvoiceAccount, strings.Join(active, ", "))
 }

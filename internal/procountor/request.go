@@ -36,6 +36,9 @@ type call struct {
 	// and the token request. Creating and changing requests are not safe.
 	safe   bool
 	noAuth bool // the token request itself
+	// search marks GET searches: their 404 in Procountor's error shape is an empty page (see
+	// Client.emptySearch).
+	search bool
 }
 
 // do runs c with the token, the rate limiter, the 401 renewal and the retry policy, and decodes a
@@ -126,6 +129,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 			}
 			wait = max(res.retryAfter, c.backoff(retries))
 			c.log.Debug("procountor: server busy, retrying", "method", r.method, "path", r.path, "status", res.status, "retry", retries+1, "wait", wait)
+
+		case r.search && c.emptySearch(res):
+			return nil // out stays the zero value: no results
 
 		default:
 			return c.apiError(r, res, tok)

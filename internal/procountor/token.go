@@ -39,8 +39,10 @@ func (c *Client) requestToken(ctx context.Context) (Token, error) {
 		"grant_type":    {"client_credentials"},
 		"client_id":     {c.cfg.ClientID},
 		"client_secret": {c.cfg.ClientSecret},
-		"redirect_uri":  {c.cfg.RedirectURI},
 		"api_key":       {c.cfg.APIKey},
+	}
+	if c.cfg.RedirectURI != "" {
+		form.Set("redirect_uri", c.cfg.RedirectURI)
 	}
 	var t Token
 	err := c.do(ctx, call{method: http.MethodPost, path: "/oauth/token", form: form, safe: true, noAuth: true}, &t)
