@@ -17,8 +17,13 @@ type Problem string
 
 // What CheckConnection can find wrong. Each one has its own remedy.
 const (
-	ProblemAPINotAllowed Problem = "api_not_allowed" // the company has not allowed billable API clients
-	ProblemKeyRefused    Problem = "key_refused"     // API key (or client registration) wrong or revoked
+	ProblemAPINotAllowed Problem = "api_not_allowed"  // the company has not allowed billable API clients
+	ProblemKeyRefused    Problem = "key_refused"      // the API key is wrong, revoked or made for another client
+	ProblemClientRefused Problem = "client_refused"   // the client id or client secret is wrong
+	ProblemRedirect      Problem = "redirect_refused" // the redirect URI is not the registered one
+	// ProblemCredentials: the token request was refused without saying why (a bare 400/401),
+	// so the API key, the client secret and the redirect URI are all suspects.
+	ProblemCredentials   Problem = "credentials_refused"
 	ProblemNoRights      Problem = "no_rights"       // the API user lacks a right the app needs
 	ProblemNoBankAccount Problem = "no_bank_account" // no active account marked default for invoices
 	ProblemNoGeneralVAT  Problem = "no_general_vat"  // the company cannot use the general VAT rate 25.5 %
@@ -72,9 +77,9 @@ type Connection struct {
 //
 // UNSURE (the reference does not say how Procountor answers when "Salli laskutettavien
 // rajapintojen käyttö" is off): a 403 to the token request, or any answer whose message speaks
-// of invoiceable/billable API use, is taken as ProblemAPINotAllowed; a 400 or 401 to the token
-// request as ProblemKeyRefused; a 403 after a token was given as ProblemNoRights. The remedies
-// of the first two each mention the other, so a wrong guess still leads the user to the fix.
+// of invoiceable/billable API use, is taken as ProblemAPINotAllowed; a 403 after a token was
+// given as ProblemNoRights. A refused token request is told apart by its OAuth body (see
+// tokenProblem); without one it is ProblemCredentials, whose remedy names every suspect.
 func (c *Client) CheckConnection(ctx context.Context) (Connection, error) {
 	var conn Connection
 	if _, err := c.Token(ctx); err != nil {
@@ -130,6 +135,8 @@ func classify(step string, err error) Problem {
 		switch {
 		case step == CheckToken && apiErr.Status == http.StatusForbidden:
 			return ProblemAPINotAllowed
+		case step == CheckToken && (apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusUnauthorized):
+			return tokenProblem(apiErr)
 		case errors.Is(apiErr, ErrUnauthorized):
 			return ProblemKeyRefused
 		case errors.Is(apiErr, ErrForbidden):
@@ -149,6 +156,25 @@ func classify(step string, err error) Problem {
 		return ProblemNetwork
 	}
 	return ProblemOther
+}
+
+// tokenProblem tells a refused token request's cause from its OAuth body: invalid_client is
+// the client id or secret (RFC 6749 §5.2); a description about the redirect URI is that (Spring
+// Security's "Redirect URI mismatch."); any other OAuth error (invalid_grant, …) concerns the
+// grant's own credential, the API key. No OAuth body: ProblemCredentials.
+func tokenProblem(e *APIError) Problem {
+	for _, f := range e.Fields {
+		if strings.Contains(strings.ToLower(f.Message), "redirect") {
+			return ProblemRedirect
+		}
+	}
+	switch e.OAuthError {
+	case "":
+		return ProblemCredentials
+	case "invalid_client", "unauthorized_client":
+		return ProblemClientRefused
+	}
+	return ProblemKeyRefused
 }
 
 // mentionsAPIUse spots Procountor's wording for the company setting that allows billable API

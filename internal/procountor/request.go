@@ -259,6 +259,7 @@ func (c *Client) apiError(r call, res result, tok string) *APIError {
 		for _, f := range body.Errors {
 			e.Fields = append(e.Fields, FieldError{Field: c.redact(f.Field, tok), Message: c.redact(f.Message, tok)})
 		}
+		e.OAuthError = c.redact(body.Error, tok)
 		if body.Error != "" || body.ErrorDescription != "" {
 			msg := strings.TrimSpace(body.Error + " " + body.ErrorDescription)
 			e.Fields = append(e.Fields, FieldError{Message: c.redact(msg, tok)})
