@@ -145,6 +145,7 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 
 type result struct {
 	status     int
+	header     http.Header
 	body       []byte
 	retryAfter time.Duration
 	mayBeSent  bool // false only when the request surely never left this machine
@@ -193,6 +194,7 @@ func (c *Client) attempt(ctx context.Context, r call, payload []byte, contentTyp
 	}
 	res.mayBeSent = true
 	res.status = resp.StatusCode
+	res.header = resp.Header
 	res.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 	res.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	drain(resp.Body)
