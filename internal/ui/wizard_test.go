@@ -152,9 +152,9 @@ type harness struct {
 	app     fyne.App
 	// noRegistration opens the wizard as a release without a built-in Procountor registration.
 	noRegistration bool
-	win     fyne.Window
-	w       *Wizard
-	done    *settings.Settings
+	win            fyne.Window
+	w              *Wizard
+	done           *settings.Settings
 }
 
 func newHarness(t *testing.T, opts sandbox.Options) *harness {
