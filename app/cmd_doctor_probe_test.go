@@ -38,7 +38,7 @@ func TestDoctorProbe(t *testing.T) {
 			seedInvoice(t, url, c, "W-123")
 			home := t.TempDir()
 			mustConfig(t, home, "procountor.environment", "custom", "procountor.base_url", url,
-				"procountor.client_id", c.ClientID, "procountor.redirect_uri", c.RedirectURI, "ui.language", "en")
+				"procountor.client_id", c.ClientID, "procountor.redirect_uri", c.RedirectURI, "ui.language", "en", "transfer.rate_limit", "20")
 			t.Setenv(secret.EnvProcountorAPIKey, c.APIKey)
 			t.Setenv(secret.EnvProcountorClientSecret, c.ClientSecret)
 			invoices := sb.InvoiceCount()

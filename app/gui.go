@@ -182,7 +182,7 @@ func checkClient(s *settings.Settings, keys ui.Secrets, running *demo.Demo) (*pr
 		return nil, err
 	}
 	cfg.BaseURL, cfg.ClientID, cfg.RedirectURI = base, s.Procountor.ClientID, s.Procountor.RedirectURI
-	cfg.Learned = s.Procountor.LearnedHere()
+	cfg.Learned, cfg.RateLimit = s.Procountor.LearnedHere(), s.Transfer.RateLimit
 	if cfg.APIKey, err = keys.Get(secret.ProcountorAPIKey); err != nil {
 		return nil, err
 	}
