@@ -212,7 +212,11 @@ func (j *job) deliveryAddress() {
 // own EU goods example does for vatStatus 5 (help article 360016464057: "BtoB Webshop sales
 // Domestic/EU").
 func (j *job) euBuyer(vatID string) {
-	v := j.text("billing.vat_id", strings.TrimSpace(vatID))
+	v := strings.TrimSpace(vatID)
+	if n, err := order.NormalizeVATID(v); err == nil {
+		v = n // "SE 5593 2147 6901" as Procountor's example writes it: SE559321476901
+	}
+	v = j.text("billing.vat_id", v)
 	j.inv.CounterParty.Identifier, j.inv.CounterParty.TaxCode = v, v
 }
 

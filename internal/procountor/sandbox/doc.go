@@ -97,6 +97,8 @@
 //     (the product register's limits), counterParty.email and bcc 256,
 //     einvoiceAddress address and operator 35, Finvoice fields (orderNumber,
 //     agreementNumber, accountingCode, deliverySite, tenderReference) 70.
+//   - vatStatus 5 (EU community sales) needs the buyer's EU VAT number in
+//     counterParty.taxCode, as Procountor's EU goods example gives it.
 //   - A counterParty.identifier or partner identifier shaped like a Y-tunnus
 //     must have a correct check digit (ERROR_BRN_CODE).
 //   - ELECTRONIC_INVOICE for a Finnish buyer: the e-invoice address must be an

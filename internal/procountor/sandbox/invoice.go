@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -294,6 +295,12 @@ func (s *Server) validateInvoiceLocked(inv *invoice, q url.Values) []fieldError 
 	case !hasVATStatus(*inv.VatStatus):
 		p.addf("vatStatus", "VAT status %d is not in use for the company's sales (in use: 1, 3, 5, 12)", *inv.VatStatus)
 	}
+	// UNSURE, the stricter reading: Procountor's own EU goods example (help article 360016464057)
+	// gives the buyer's VAT number in counterParty.taxCode for an intra-Community sale, so one
+	// without it is refused.
+	if inv.VatStatus != nil && *inv.VatStatus == 5 && (inv.CounterParty == nil || !euVATNumber.MatchString(inv.CounterParty.TaxCode)) {
+		p.add("counterParty.taxCode", "an intra-Community sale (vatStatus 5) needs the buyer's EU VAT number in counterParty.taxCode")
+	}
 
 	checkDateRange(&p, "deliveryStartDate", inv.DeliveryStartDate, "deliveryEndDate", inv.DeliveryEndDate)
 	if e.check(&p, "deliveryMethod", enumDelivery, inv.DeliveryMethod) && inv.DeliveryMethod == "OTHER" {
@@ -345,6 +352,9 @@ func notNull(m json.RawMessage) bool {
 	s := strings.TrimSpace(string(m))
 	return s != "" && s != "null"
 }
+
+// euVATNumber is the shape of an EU VAT number: a country prefix and 2–13 letters or digits.
+var euVATNumber = regexp.MustCompile(`^[A-Z]{2}[0-9A-Z+*]{2,13}$`)
 
 func (s *Server) checkCounterParty(p *problems, inv *invoice) {
 	cp := inv.CounterParty
