@@ -26,3 +26,12 @@ func (e *Engine) learnNumber(ctx context.Context, orderID, invoiceID int64) {
 			Text: fmt.Sprintf("Procountor numbered the invoice at approval: %d", inv.InvoiceNumber)})
 	}
 }
+
+// invoiceName names an invoice in a message: "invoice 1234", or without a number yet (Procountor
+// may number it only at approval) "the invoice (not numbered yet)".
+func invoiceName(n int64) string {
+	if n == 0 {
+		return "the invoice (not numbered yet)"
+	}
+	return fmt.Sprintf("invoice %d", n)
+}

@@ -459,7 +459,7 @@ func (b *batch) send(ctx context.Context, o store.Order) (OrderOutcome, string) 
 			return OutcomeInDoubt, ferr.Error()
 		}
 		b.after(ctx, o, created.ID, p.res.After)
-		return OutcomeSent, fmt.Sprintf("invoice %d created", created.InvoiceNumber)
+		return OutcomeSent, invoiceName(created.InvoiceNumber) + " created"
 	}
 	return b.failedCreate(ctx, o, claim.ID, p, err)
 }
@@ -694,7 +694,7 @@ func (b *batch) failedCreate(ctx context.Context, o store.Order, attemptID int64
 			}
 			b.event(wctx, o.ID, store.LevelInfo, fmt.Sprintf("The answer to creating the invoice was lost; invoice %d was found in Procountor", inv.InvoiceNumber))
 			b.after(ctx, o, inv.ID, missing(p.res.After, inv.Status))
-			return OutcomeSent, fmt.Sprintf("invoice %d created (found after a lost answer)", inv.InvoiceNumber)
+			return OutcomeSent, invoiceName(inv.InvoiceNumber) + " created (found after a lost answer)"
 		}
 		// Surely not created: ready again, for the next batch. Its scan
 		// reads Procountor again before anything is created.
