@@ -121,3 +121,47 @@ func seedInvoice(t *testing.T, url string, c sandbox.Credentials, number string)
 		t.Fatal(err)
 	}
 }
+
+// What a probe saved reaches the client the commands make: a company seen to answer empty
+// searches with 200 has a search's 404 read as an error, not as "no invoices".
+func TestLearnedReachesTheClient(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{Variants: []string{sandbox.VariantSearch404}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c := sb.Credentials()
+	home := t.TempDir()
+	mustConfig(t, home, "procountor.environment", "custom", "procountor.base_url", url, "procountor.client_id", c.ClientID)
+	t.Setenv(secret.EnvProcountorAPIKey, c.APIKey)
+	t.Setenv(secret.EnvProcountorClientSecret, c.ClientSecret)
+	e := &env{stdout: &strings.Builder{}, stderr: &strings.Builder{}, home: home}
+	search := procountor.InvoiceSearch{OriginalInvoiceNumber: "nothing-here"}
+	for _, learned := range []string{"", procountor.SearchEmpty200} {
+		if learned != "" {
+			conf, loc, err := readSettings(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conf.Procountor.Learn(procountor.Learned{CompanyID: 4001, SearchEmpty: learned})
+			if err := settings.Save(loc.SettingsFile, conf); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cl, _, err := connect(context.Background(), e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cl.Company(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		_, err = cl.SearchInvoices(context.Background(), search)
+		if wantErr := learned != ""; (err != nil) != wantErr {
+			t.Errorf("learned search_empty %q: SearchInvoices = %v, want an error %v", learned, err, wantErr)
+		}
+	}
+}
