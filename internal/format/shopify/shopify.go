@@ -48,6 +48,9 @@ type Options struct {
 	// decides orders with several VAT rates whose lines could be split
 	// between the rates in more than one way.
 	VATByCode map[string]decimal.Decimal
+	// TipVAT is the VAT percent of a tip (invoice.tip_vat); nil: not set,
+	// and an order with a tip needs attention.
+	TipVAT *decimal.Decimal
 }
 
 var bom = []byte("\ufeff")
@@ -78,6 +81,8 @@ const (
 	cTaxes
 	cTotal
 	cDiscountCode
+	cDiscountAmount
+	cDuties
 	cShippingMethod
 	cCreatedAt
 	cQuantity
@@ -126,7 +131,7 @@ const (
 
 var colNames = [nCols]string{
 	"Name", "Id", "Email", "Financial Status", "Paid at", "Currency", "Subtotal", "Shipping", "Taxes", "Total",
-	"Discount Code", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
+	"Discount Code", "Discount Amount", "Duties", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
 	"Lineitem sku", "Lineitem taxable", "Lineitem discount", "Billing Name", "Billing Street", "Billing Address1",
 	"Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Country", "Billing Phone",
 	"Shipping Name", "Shipping Street", "Shipping Address1", "Shipping Address2", "Shipping Company",
@@ -292,6 +297,12 @@ var fields = map[string]string{
 type orderer struct {
 	o    *order.Order
 	head *record
+	// code is the discount of the order's codes that Subtotal has taken off
+	// but no line carries; shipDisc is the part of Discount Amount that is
+	// a shipping discount (both positive amounts, in the order's prices).
+	code, shipDisc decimal.Decimal
+	lineDisc       decimal.Decimal // the Lineitem discounts added up
+	zeroBase       decimal.Decimal // the value of the line items that are not taxable (0 %)
 }
 
 func (w *orderer) problem(row int, col int, fi, en string) {
@@ -328,48 +339,43 @@ func (b *build) order(file string, opts Options) order.Order {
 	w.parties()
 	w.dueDate()
 
-	subtotal, hasSub := w.amount(cSubtotal)
-	shipping, _ := w.amount(cShipping)
-	taxes, hasTaxes := w.amount(cTaxes)
-	total, hasTotal := w.amount(cTotal)
-	w.pricesIncludeVAT(subtotal, shipping, taxes, total, hasSub, hasTaxes, hasTotal)
-
+	m := w.money()
 	groups := w.lines(b.items)
-	if hasSub {
-		sum := decimal.Zero
-		for _, l := range o.Lines {
-			if l.Kind == order.KindProduct || l.Kind == order.KindDiscount {
-				sum = sum.Add(l.Amount())
-			}
-		}
-		if !sum.Round(2).Equal(subtotal) {
-			w.problem(o.Row, cSubtotal, fmt.Sprintf("Välisumma %s ei vastaa tuoterivejä alennuksineen (%s); tilauksella voi olla alennus, jota ei ole jaettu riveille.", shop.FI(subtotal), shop.FI(sum)),
-				fmt.Sprintf("Subtotal %s does not equal the line items less their discounts (%s); the order may have a discount not split over its lines.", subtotal.StringFixed(2), sum.StringFixed(2)))
-		}
-	}
-	if !shipping.IsZero() || h[cShippingMethod] != "" && h[cShipping] != "" {
+	nItems := len(o.Lines)
+	w.codeDiscount(m)
+	tip := w.settle(m)
+
+	if !m.ship.IsZero() || h[cShippingMethod] != "" && h[cShipping] != "" {
 		name := h[cShippingMethod]
 		if name == "" {
 			name = "Toimitus"
 		}
 		o.Lines = append(o.Lines, order.Line{Kind: order.KindShipping, Name: name, Quantity: decimal.NewFromInt(1),
-			Unit: "PIECE", UnitPrice: shipping, Row: o.Row})
-		groups = append(groups, group{lines: []int{len(o.Lines) - 1}})
+			Unit: "PIECE", UnitPrice: m.ship, Row: o.Row})
+		g := group{lines: []int{len(o.Lines) - 1}}
+		if w.shipDisc.IsPositive() {
+			o.Lines = append(o.Lines, order.Line{Kind: order.KindDiscount, Name: "Toimitusalennus " + m.code,
+				Quantity: decimal.NewFromInt(1), Unit: "PIECE", UnitPrice: w.shipDisc.Neg(), Row: o.Row})
+			g.lines = append(g.lines, len(o.Lines)-1)
+		}
+		groups = append(groups, g)
 	}
 
 	rates := w.taxLines()
-	w.assignVAT(groups, rates, taxes, hasTaxes, opts)
+	w.assignVAT(groups, rates, m.taxes, m.hasTaxes, opts)
+	w.discountRows(nItems, m.code)
+	tipVAT := w.extras(m, tip, opts)
 
-	if hasTotal || hasTaxes {
-		st := &order.Totals{Gross: total, VAT: taxes}
-		if hasTotal {
+	if m.hasTotal || m.hasTaxes {
+		st := &order.Totals{Gross: m.total, VAT: m.taxes}
+		if m.hasTotal {
 			st.Given |= order.PartGross
 		}
-		if hasTaxes {
+		if m.hasTaxes && tipVAT.IsZero() {
 			st.Given |= order.PartVAT
-		}
-		for _, r := range rates {
-			st.ByVAT = append(st.ByVAT, order.VATTotal{VATPercent: r.percent, VAT: r.value, Given: order.PartVAT})
+			for _, r := range rates {
+				st.ByVAT = append(st.ByVAT, order.VATTotal{VATPercent: r.percent, VAT: r.value, Given: order.PartVAT})
+			}
 		}
 		o.Stated = st
 	}
@@ -538,28 +544,6 @@ func withField(base map[string]string, h *record, f shop.Found) map[string]strin
 	return base
 }
 
-// pricesIncludeVAT infers whether the order's prices include VAT from
-// Subtotal + Shipping (+ Taxes) = Total.
-func (w *orderer) pricesIncludeVAT(sub, ship, taxes, total decimal.Decimal, hasSub, hasTaxes, hasTotal bool) {
-	o := w.o
-	o.PricesIncludeVAT = true
-	switch {
-	case hasTaxes && taxes.IsZero():
-		o.PricesIncludeVAT = false // no VAT at all: net and gross agree
-	case !hasSub || !hasTotal || !hasTaxes:
-		o.Warn("Total", "Tiedostosta ei näe, sisältävätkö hinnat ALV:n (Subtotal, Taxes tai Total puuttuu); oletetaan, että sisältävät.",
-			"The file does not show whether prices include VAT (Subtotal, Taxes or Total is missing); assuming they do.")
-	case sub.Add(ship).Equal(total):
-	case sub.Add(ship).Add(taxes).Equal(total):
-		o.PricesIncludeVAT = false
-	default:
-		w.problem(o.Row, cTotal, fmt.Sprintf("Loppusumma %s ei ole välisumma + toimitus (%s) eikä välisumma + toimitus + verot (%s); tilauksella voi olla lahjakortti, juomaraha tai tulli, joita ei osata laskuttaa.",
-			shop.FI(total), shop.FI(sub.Add(ship)), shop.FI(sub.Add(ship).Add(taxes))),
-			fmt.Sprintf("Total %s is neither Subtotal + Shipping (%s) nor Subtotal + Shipping + Taxes (%s); a gift card, tip or duty may be involved.",
-				total.StringFixed(2), sub.Add(ship).StringFixed(2), sub.Add(ship).Add(taxes).StringFixed(2)))
-	}
-}
-
 var hundred = decimal.NewFromInt(100)
 
 // group is lines that must share a VAT rate: a product and its discount line.
@@ -567,6 +551,7 @@ type group struct {
 	lines []int
 	code  string
 	zero  bool // Lineitem taxable = false: 0 %
+	item  bool // a line item (and its discount): the base a discount code is split over
 }
 
 // lines adds the product lines (and their discount lines) and returns their groups.
@@ -586,11 +571,12 @@ func (w *orderer) lines(items []item) []group {
 		}
 		l.UnitPrice = p
 		o.Lines = append(o.Lines, l)
-		g := group{lines: []int{len(o.Lines) - 1}, code: it.sku, zero: strings.EqualFold(it.taxable, "false")}
+		g := group{lines: []int{len(o.Lines) - 1}, code: it.sku, zero: strings.EqualFold(it.taxable, "false"), item: true}
 		disc, err := shop.Amount(it.discount)
 		if err != nil {
 			w.problem(it.row, cItemDiscount, fmt.Sprintf("Alennus %q ei ole rahamäärä.", it.discount), fmt.Sprintf("The discount %q is not an amount.", it.discount))
 		}
+		w.lineDisc = w.lineDisc.Add(disc)
 		if !disc.IsZero() {
 			gross := q.Mul(p)
 			pct := decimal.Zero
@@ -625,14 +611,14 @@ func (w *orderer) taxLines() []taxLine {
 		if name == "" && val == "" {
 			continue
 		}
+		v, ok := w.amount(valCol)
+		if !ok && val == "" || ok && v.IsZero() {
+			continue // a 0.00 tax line is a rate that was not charged (an export sale), whatever its name says
+		}
 		p, ok := shop.ParseRate(name)
 		if !ok {
 			w.problem(w.o.Row, nameCol, fmt.Sprintf("Veron nimestä %q ei löydy prosenttia (esim. \"ALV 25.5%%\").", name),
 				fmt.Sprintf("The tax name %q has no percentage (such as \"ALV 25.5%%\").", name))
-			continue
-		}
-		v, ok := w.amount(valCol)
-		if !ok && val == "" {
 			continue
 		}
 		merged := false

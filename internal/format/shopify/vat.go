@@ -47,6 +47,9 @@ func (w *orderer) assignVAT(groups []group, rates []taxLine, taxes decimal.Decim
 	for _, g := range groups {
 		if g.zero {
 			w.setVAT(g, decimal.Zero)
+			if g.item {
+				w.zeroBase = w.zeroBase.Add(w.groupAmount(g))
+			}
 		} else {
 			taxable = append(taxable, g)
 		}
@@ -77,13 +80,17 @@ func (w *orderer) assignVAT(groups []group, rates []taxLine, taxes decimal.Decim
 func (w *orderer) inferOneRate(taxable []group, taxes decimal.Decimal, hasTaxes bool, opts Options) {
 	o := w.o
 	if hasTaxes {
-		sum := decimal.Zero
+		sum, items := decimal.Zero, decimal.Zero
 		for _, g := range taxable {
 			sum = sum.Add(w.groupAmount(g))
+			if g.item {
+				items = items.Add(w.groupAmount(g))
+			}
 		}
 		var fits []decimal.Decimal
 		for _, p := range order.VATRates(o.OrderDate) {
-			if !p.IsZero() && rateVAT(sum, p, o.PricesIncludeVAT).Equal(taxes) {
+			share := w.codeShares([]decimal.Decimal{p, decimal.Zero}, []decimal.Decimal{items, w.zeroBase})[0]
+			if !p.IsZero() && rateVAT(sum.Sub(share), p, o.PricesIncludeVAT).Equal(taxes) {
 				fits = append(fits, p)
 			}
 		}
@@ -170,6 +177,13 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 		}
 	}
 	ev, fast := newIntEval(amounts, rates, o.PricesIncludeVAT)
+	fast = fast && w.code.IsZero()           // the code's split depends on the assignment: decimals
+	percents := make([]decimal.Decimal, k+1) // the rates, then 0 % for the untaxed items
+	for r, t := range rates {
+		percents[r] = t.percent
+	}
+	percents[k] = decimal.Zero
+	bases := make([]decimal.Decimal, k+1)
 	if !fast && count(len(search)) > maxDecimalAssignments {
 		w.vatProblem(taxable, rates, "tilauksella on liian monta riviä kaikkien jakojen kokeilemiseen", "the order has too many lines to try every split", opts)
 		return
@@ -199,10 +213,19 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 				worst = ev.worst(assign, free, isums)
 			} else {
 				for r := range sums {
-					sums[r] = decimal.Zero
+					sums[r], bases[r] = decimal.Zero, decimal.Zero
 				}
 				for _, i := range free {
 					sums[assign[i]] = sums[assign[i]].Add(amounts[i])
+					if taxable[i].item {
+						bases[assign[i]] = bases[assign[i]].Add(amounts[i])
+					}
+				}
+				if !w.code.IsZero() {
+					bases[k] = w.zeroBase
+					for r, share := range w.codeShares(percents, bases)[:k] {
+						sums[r] = sums[r].Sub(share)
+					}
 				}
 				worst = 2
 				wd := decimal.Zero
