@@ -83,7 +83,7 @@ func runPreview(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge preview: %v\n", err)
 		return exitSetup
 	}
-	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	opts := format.OptionsFrom(conf.Invoice)
 
 	all := []previewJSON{}
 	code := exitOK

@@ -18,6 +18,7 @@ import (
 	"orderbridge/internal/format/table"
 	"orderbridge/internal/format/woocommerce"
 	"orderbridge/internal/order"
+	"orderbridge/internal/settings"
 )
 
 // MaxFileSize is the largest order file read: far above any real export,
@@ -45,6 +46,17 @@ type Options struct {
 	// it decides Shopify orders whose lines could split between two rates in
 	// more than one way, and fills a table row's empty VAT cell.
 	VATByCode map[string]decimal.Decimal
+	// InvoiceZeroTotal invoices an order whose total is 0.00 as a zero
+	// invoice; without it such an order is skipped, saying why.
+	InvoiceZeroTotal bool
+	// TipVAT is the VAT percent of a tip (Shopify); nil: an order with a
+	// tip needs attention.
+	TipVAT *decimal.Decimal
+}
+
+// OptionsFrom are the parsers' options from the invoice settings.
+func OptionsFrom(s settings.Invoice) Options {
+	return Options{VATByCode: s.VATByCode, InvoiceZeroTotal: s.ZeroTotalOrders == settings.ZeroTotalInvoice, TipVAT: s.TipVATPercent()}
 }
 
 // detector is one format: its name and its content test. Specific formats
@@ -122,7 +134,7 @@ func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
 	case MyCashflowJSON:
 		orders, err = mycashflow.Parse(name, data, mycashflow.Options{})
 	case ShopifyCSV:
-		orders, err = shopify.Parse(name, data, shopify.Options{VATByCode: opts.VATByCode})
+		orders, err = shopify.Parse(name, data, shopify.Options{VATByCode: opts.VATByCode, TipVAT: opts.TipVAT})
 	case TableCSV:
 		orders, err = table.Parse(name, data, table.Options{VATByCode: opts.VATByCode})
 	}
@@ -133,7 +145,12 @@ func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
 		return nil, err
 	}
 	for i := range orders {
-		orders[i].Check()
+		o := &orders[i]
+		o.Check()
+		if o.SkipReason == "" && !opts.InvoiceZeroTotal && !o.HasProblems() && len(o.Lines) > 0 && o.ComputeTotals().Gross.IsZero() {
+			o.SkipReason = "Tilauksen summa on 0,00 €, joten laskua ei tehdä; asetus invoice.zero_total_orders = invoice laskuttaa myös nämä " +
+				"(the order's total is 0.00, so no invoice is made; the setting invoice.zero_total_orders = invoice invoices these too)."
+		}
 	}
 	return orders, nil
 }

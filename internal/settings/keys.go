@@ -197,6 +197,10 @@ var fields = []field{
 	enumField("invoice.after_create", func(s *Settings) *AfterCreate { return &s.Invoice.AfterCreate },
 		AfterCreateUnfinished, AfterCreateApprove, AfterCreateSend),
 	boolField("invoice.mark_paid", func(s *Settings) *bool { return &s.Invoice.MarkPaid }),
+	enumField("invoice.zero_total_orders", func(s *Settings) *ZeroTotalOrders { return &s.Invoice.ZeroTotalOrders },
+		ZeroTotalSkip, ZeroTotalInvoice),
+	textField("invoice.tip_vat", "empty (an order with a tip needs attention), or the tip's VAT percent 0–99.99, e.g. 0",
+		func(s *Settings) *string { return &s.Invoice.TipVAT }, checkTipVAT),
 
 	boolField("transfer.auto_send", func(s *Settings) *bool { return &s.Transfer.AutoSend }),
 	intField("transfer.rate_limit", func(s *Settings) *int { return &s.Transfer.RateLimit }, 1, MaxRateLimit),
@@ -549,6 +553,21 @@ func checkMailDomain(d string) string {
 		return fmt.Sprintf("has %q after the @, which is not a domain such as shop.fi", d)
 	case strings.IndexFunc(d, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.' }) >= 0:
 		return fmt.Sprintf("has %q after the @, which is not a domain such as shop.fi (only letters, digits, - and dots)", d)
+	}
+	return ""
+}
+
+// checkTipVAT allows empty or a VAT percent 0–99.99 with at most two decimals.
+func checkTipVAT(v string) string {
+	if v == "" {
+		return ""
+	}
+	d, err := decimal.NewFromString(v)
+	if err != nil || strings.ContainsAny(v, "eE") {
+		return fmt.Sprintf("%q is not a number like 0 or 25.5", v)
+	}
+	if d.IsNegative() || d.GreaterThanOrEqual(decimal.NewFromInt(100)) || !d.Equal(d.Round(2)) {
+		return fmt.Sprintf("%q is outside 0–99.99 (at most two decimals)", v)
 	}
 	return ""
 }
