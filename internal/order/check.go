@@ -214,10 +214,9 @@ func (o *Order) checkLineVAT(i int, area vatArea) {
 		case !p.IsZero() && b2b:
 			o.LineWarn(i, field, fmt.Sprintf("Yritysasiakkaalla on EU:n ALV-tunnus, mutta rivin ALV on %s %% (yhteisömyynti on yleensä 0 %%).", fiNum(p)),
 				fmt.Sprintf("The buyer has an EU VAT number but the line's VAT is %s %% (intra-EU sales are usually 0 %%).", p))
-		case !p.IsZero() && !VATRateValid(p, o.OrderDate):
-			o.LineWarn(i, field, fmt.Sprintf("ALV %s %% ei ole Suomen verokanta; jos se on kohdemaan vero (OSS), tarkista se.", fiNum(p)),
-				fmt.Sprintf("VAT %s %% is not a Finnish rate; if it is the destination country's (OSS), check it.", p))
 		}
+		// A rate that is not Finnish is the destination's (OSS): the
+		// invoice builder invoices it at that rate or says why it cannot.
 	case areaOutsideEU:
 		if !p.IsZero() {
 			o.LineWarn(i, field, fmt.Sprintf("Myynti EU:n ulkopuolelle on yleensä 0 %% ALV, rivillä on %s %%.", fiNum(p)),
