@@ -1,0 +1,123 @@
+package invoice_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"orderbridge/internal/format"
+	"orderbridge/internal/invoice"
+	"orderbridge/internal/order"
+	"orderbridge/internal/procountor/sandbox"
+	"orderbridge/internal/settings"
+)
+
+// shopFixtures are exports written in the shapes real shops save
+// (../format/testdata/shops): Shopify's three header generations with
+// discount codes, free shipping, 0.00 tax lines, OSS, till sales, tips and
+// duties; WooCommerce answers in envelopes and JSON Lines.
+func shopFixtures(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "format", "testdata", "shops", "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures in ../format/testdata/shops (%v)", err)
+	}
+	return files
+}
+
+// fixtureOutcome is what must become of each fixture order: "sent", or
+// "skip:" / "attention:" and words the reason must contain.
+var fixtureOutcome = map[string]string{
+	"shopify_2018.csv #1001": "sent",
+	"shopify_2022.csv #1501": "sent",
+	"shopify_2026.csv #2001": "sent",
+	"shopify_2026.csv #2002": "sent",
+	"shopify_2026.csv #2003": "skip:0.00",
+	"shopify_2026.csv #2004": "sent",
+	"shopify_2026.csv #2005": "sent",
+	"shopify_2026.csv #2006": "sent",
+	"shopify_2026.csv #2007": "sent",
+	"shopify_2026.csv #2008": "attention:FR's VAT rate 5.5 %, 20 %",
+	"shopify_2026.csv #2009": "skip:point-of-sale",
+	"shopify_2026.csv #2010": "sent",
+	"shopify_2026.csv #2011": "sent",
+	"shopify_2026.csv #2012": "sent",
+	"shopify_2026.csv #2013": "sent",
+}
+
+// Every fixture order that should be invoiced is built with the sandbox's
+// company (which has Spain's rates for OSS), POSTed over real HTTP and
+// accepted, with invoiceSumInfo equal to the file's own stated totals to the
+// cent; the others are skipped or need attention for the reason expected.
+func TestShopFixturesThroughSandbox(t *testing.T) {
+	ctx := context.Background()
+	e := startSandbox(t, sandbox.Options{ForeignVATPercents: map[string][]string{"SPAIN": {"21", "10", "4", "0"}}})
+	company := e.company(t)
+	conf := settings.Defaults().Invoice
+	conf.TipVAT = "0"
+	seen, sent := map[string]bool{}, 0
+	for _, path := range shopFixtures(t) {
+		orders, err := format.ParseFile(path, format.OptionsFrom(conf))
+		if err != nil {
+			t.Fatalf("parse %s: %v", path, err)
+		}
+		b := invoice.NewBuilder(conf, company, e.c)
+		for _, o := range orders {
+			name := filepath.Base(path) + " " + o.OrderNumber
+			seen[name] = true
+			want, ok := fixtureOutcome[name]
+			if !ok {
+				t.Errorf("%s: no expected outcome in fixtureOutcome", name)
+				continue
+			}
+			res, err := b.Build(ctx, o)
+			if err != nil {
+				t.Fatalf("%s: Build error: %v", name, err)
+			}
+			got := "sent"
+			switch {
+			case res.SkipReason != "":
+				got = "skip:" + res.SkipReason
+			case len(res.Problems) > 0:
+				got = "attention:" + strings.Join(messages(res.Problems), " | ")
+			}
+			kind, words, _ := strings.Cut(want, ":")
+			if !strings.HasPrefix(got, kind) || !strings.Contains(got, words) {
+				t.Errorf("%s: outcome %q, want %q", name, got, want)
+				continue
+			}
+			if len(res.Problems) > 0 && res.SkipReason == "" && len(res.Problems) != 1 {
+				t.Errorf("%s: %d problems %v, want one clear one", name, len(res.Problems), messages(res.Problems))
+			}
+			if kind != "sent" {
+				continue
+			}
+			created, err := e.c.CreateInvoice(ctx, res.Invoice)
+			if err != nil {
+				t.Errorf("%s: POST /invoices: %v", name, err)
+				continue
+			}
+			sent++
+			sum := sums(t, name, created)
+			if o.Stated == nil || o.Stated.Given&order.PartGross == 0 {
+				t.Errorf("%s: the fixture states no total", name)
+				continue
+			}
+			if !sum.InvoiceSumTotal.Equal(o.Stated.Gross) {
+				t.Errorf("%s: sandbox total %s, the file says %s", name, sum.InvoiceSumTotal, o.Stated.Gross)
+			}
+			if o.Stated.Given&order.PartVAT != 0 && !sum.VATSumTotal.Equal(o.Stated.VAT) {
+				t.Errorf("%s: sandbox VAT %s, the file says %s", name, sum.VATSumTotal, o.Stated.VAT)
+			}
+		}
+	}
+	for name := range fixtureOutcome {
+		if !seen[name] {
+			t.Errorf("%s: expected in the fixtures but not parsed", name)
+		}
+	}
+	if n, want := e.srv.InvoiceCount(), sent; n != want {
+		t.Errorf("the sandbox has %d invoices, want %d", n, want)
+	}
+}
