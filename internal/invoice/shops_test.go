@@ -44,6 +44,15 @@ var fixtureOutcome = map[string]string{
 	"shopify_2026.csv #2011": "sent",
 	"shopify_2026.csv #2012": "sent",
 	"shopify_2026.csv #2013": "sent",
+
+	"woocommerce_data_list.json 3101":       "sent",
+	"woocommerce_data_list.json 3102":       "sent",
+	"woocommerce_orders.json 3103":          "sent",
+	"woocommerce_data_single.json 3104":     "sent",
+	"woocommerce_no_rate_percent.json 3105": "sent",
+	"woocommerce_no_rate_percent.json 3108": "attention:has no percentage, and none can be worked out",
+	"woocommerce_lines.jsonl 3106":          "sent",
+	"woocommerce_lines.jsonl 3107":          "sent",
 }
 
 // Every fixture order that should be invoiced is built with the sandbox's
