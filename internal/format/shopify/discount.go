@@ -51,10 +51,11 @@ func (w *orderer) codeDiscount(m money) {
 		w.problem(o.Row, cSubtotal, fmt.Sprintf("Välisumma %s on suurempi kuin tuoterivit alennuksineen (%s).", shop.FI(m.sub), shop.FI(sum)),
 			fmt.Sprintf("Subtotal %s is more than the line items less their discounts (%s).", m.sub.StringFixed(2), sum.StringFixed(2)))
 	case !m.hasDiscount || m.discount.LessThan(diff):
-		w.problem(o.Row, cSubtotal, fmt.Sprintf("Välisumma %s on %s pienempi kuin tuoterivit alennuksineen (%s), eikä Discount Amount (%s) selitä eroa.",
-			shop.FI(m.sub), shop.FI(diff), shop.FI(sum), shop.FI(m.discount)),
-			fmt.Sprintf("Subtotal %s is %s less than the line items less their discounts (%s), and Discount Amount (%s) does not explain the difference.",
-				m.sub.StringFixed(2), diff.StringFixed(2), sum.StringFixed(2), m.discount.StringFixed(2)))
+		mfi, men := w.missing(cDiscountAmount)
+		w.problem(o.Row, cSubtotal, fmt.Sprintf("Välisumma %s on %s pienempi kuin tuoterivit alennuksineen (%s), eikä Discount Amount (%s) selitä eroa.%s",
+			shop.FI(m.sub), shop.FI(diff), shop.FI(sum), shop.FI(m.discount), mfi),
+			fmt.Sprintf("Subtotal %s is %s less than the line items less their discounts (%s), and Discount Amount (%s) does not explain the difference.%s",
+				m.sub.StringFixed(2), diff.StringFixed(2), sum.StringFixed(2), m.discount.StringFixed(2), men))
 	default:
 		w.code = diff
 	}
@@ -73,8 +74,9 @@ func (w *orderer) settle(m money) decimal.Decimal {
 	o := w.o
 	o.PricesIncludeVAT = true
 	if !m.hasSub || !m.hasTotal || !m.hasTaxes {
-		o.Warn("Total", "Tiedostosta ei näe, sisältävätkö hinnat ALV:n (Subtotal, Taxes tai Total puuttuu); oletetaan, että sisältävät.",
-			"The file does not show whether prices include VAT (Subtotal, Taxes or Total is missing); assuming they do.")
+		mfi, men := w.missing(cSubtotal, cTaxes, cTotal)
+		o.Warn("Total", "Tiedostosta ei näe, sisältävätkö hinnat ALV:n (Subtotal, Taxes tai Total puuttuu); oletetaan, että sisältävät."+mfi,
+			"The file does not show whether prices include VAT (Subtotal, Taxes or Total is missing); assuming they do."+men)
 		return decimal.Zero
 	}
 	taxed := !m.taxes.IsZero()

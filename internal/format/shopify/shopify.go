@@ -18,6 +18,23 @@
 //     (Procountor's scale), else a discount line of its own right after the
 //     product line, at the same VAT rate. Both reproduce the line's total
 //     to the cent.
+//   - A discount code's money is often only in Subtotal (every Lineitem
+//     discount 0.00, Subtotal net of the code): the line items less their
+//     discounts minus Subtotal, when Discount Amount covers it, becomes one
+//     discount row per VAT rate, split in proportion to each rate's value of
+//     the line items (order.SplitByVAT); the VAT search above takes the split
+//     into account, so the rows and the Tax lines agree.
+//   - The part of Discount Amount that neither the line discounts nor
+//     Subtotal explain is a shipping discount (a free-shipping code keeps
+//     Shipping at full price) when Total then adds up: a discount row in
+//     the shipping's group, so at the shipping's rate.
+//   - A Tax line of 0.00 is a rate that was not charged (an export sale):
+//     it is dropped, whatever its name says, and the destination's usual
+//     rules apply. A rate that is not Finnish is kept as it is (OSS); the
+//     invoice builder decides whether it can be invoiced.
+//   - Duties and a tip (what Total holds beyond Subtotal + Shipping
+//     (+ Taxes)) are rows of their own: duties at 0 %, a tip at
+//     Options.TipVAT, or the order needs attention.
 package shopify
 
 import (
@@ -277,7 +294,7 @@ func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
 	}
 	out := make([]order.Order, 0, len(builds))
 	for _, b := range builds {
-		out = append(out, b.order(file, opts))
+		out = append(out, b.order(file, &cols, opts))
 	}
 	return out, nil
 }
@@ -297,6 +314,7 @@ var fields = map[string]string{
 type orderer struct {
 	o    *order.Order
 	head *record
+	cols *columns // which columns the file has: older exports lack some
 	// code is the discount of the order's codes that Subtotal has taken off
 	// but no line carries; shipDisc is the part of Discount Amount that is
 	// a shipping discount (both positive amounts, in the order's prices).
@@ -307,6 +325,23 @@ type orderer struct {
 
 func (w *orderer) problem(row int, col int, fi, en string) {
 	w.o.Problems = append(w.o.Problems, order.NewProblem(w.o.Source, row, "", colNames[col], fi, en))
+}
+
+// missing says, in both languages, that the file has no column col, or ""
+// when it has: a shop owner with an older export then knows what is absent.
+func (w *orderer) missing(cols ...int) (fi, en string) {
+	var names []string
+	for _, c := range cols {
+		if w.cols[c] < 0 {
+			names = append(names, colNames[c])
+		}
+	}
+	if len(names) == 0 {
+		return "", ""
+	}
+	list := strings.Join(names, ", ")
+	return fmt.Sprintf(" Tiedostossa ei ole saraketta %s (vanhempi Shopify-vienti?).", list),
+		fmt.Sprintf(" The file has no column %s (an older Shopify export?).", list)
 }
 
 // amount reads a money column of the head row; absent or empty is not set.
@@ -323,14 +358,14 @@ func (w *orderer) amount(col int) (decimal.Decimal, bool) {
 	return d, true
 }
 
-func (b *build) order(file string, opts Options) order.Order {
+func (b *build) order(file string, cols *columns, opts Options) order.Order {
 	h := &b.head
 	o := order.Order{
 		SourceFormat: SourceFormat, Source: file, Shop: shopName,
 		OrderNumber: b.name, Currency: strings.ToUpper(h[cCurrency]), Row: b.firstRow, Fields: fields,
 	}
 	o.Problems = append(o.Problems, b.broken...)
-	w := &orderer{o: &o, head: h}
+	w := &orderer{o: &o, head: h, cols: cols}
 
 	if t, ok := w.time(cCreatedAt); ok {
 		o.OrderDate = order.DateOf(t)

@@ -112,8 +112,9 @@ func (w *orderer) inferOneRate(taxable []group, taxes decimal.Decimal, hasTaxes 
 		}
 	}
 	if missing {
-		w.problem(o.Row, cTaxes, "Tilauksen ALV-kantaa ei voi päätellä: Tax-rivit puuttuvat. Lisää tuotekoodien ALV-kannat asetuksiin.",
-			"The order's VAT rate cannot be worked out: there are no Tax lines. Add the product codes' VAT rates to the settings.")
+		mfi, men := w.missing(cTaxes, cTax1Name, cTax1Value)
+		w.problem(o.Row, cTaxes, "Tilauksen ALV-kantaa ei voi päätellä: Tax-rivit puuttuvat. Lisää tuotekoodien ALV-kannat asetuksiin."+mfi,
+			"The order's VAT rate cannot be worked out: there are no Tax lines. Add the product codes' VAT rates to the settings."+men)
 	}
 }
 
