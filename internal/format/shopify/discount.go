@@ -48,10 +48,12 @@ func (w *orderer) codeDiscount(m money) {
 	switch {
 	case diff.IsZero():
 	case diff.IsNegative():
+		w.explained = true
 		w.problem(o.Row, cSubtotal, fmt.Sprintf("Välisumma %s on suurempi kuin tuoterivit alennuksineen (%s).", shop.FI(m.sub), shop.FI(sum)),
 			fmt.Sprintf("Subtotal %s is more than the line items less their discounts (%s).", m.sub.StringFixed(2), sum.StringFixed(2)))
 	case !m.hasDiscount || m.discount.LessThan(diff):
 		mfi, men := w.missing(cDiscountAmount)
+		w.explained = true
 		w.problem(o.Row, cSubtotal, fmt.Sprintf("Välisumma %s on %s pienempi kuin tuoterivit alennuksineen (%s), eikä Discount Amount (%s) selitä eroa.%s",
 			shop.FI(m.sub), shop.FI(diff), shop.FI(sum), shop.FI(m.discount), mfi),
 			fmt.Sprintf("Subtotal %s is %s less than the line items less their discounts (%s), and Discount Amount (%s) does not explain the difference.%s",
@@ -119,6 +121,7 @@ func (w *orderer) settle(m money) decimal.Decimal {
 			return netTip
 		}
 	}
+	w.explained = true
 	w.problem(o.Row, cTotal, fmt.Sprintf("Loppusumma %s ei ole välisumma + toimitus (%s) eikä välisumma + toimitus + verot (%s), eikä erotusta voi selittää juomarahaksi; tilauksella voi olla lahjakortti.",
 		shop.FI(m.total), shop.FI(base), shop.FI(base.Add(m.taxes))),
 		fmt.Sprintf("Total %s is neither Subtotal + Shipping (%s) nor Subtotal + Shipping + Taxes (%s), and the difference cannot be a tip; a gift card may be involved.",

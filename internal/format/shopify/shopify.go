@@ -321,6 +321,9 @@ type orderer struct {
 	code, shipDisc decimal.Decimal
 	lineDisc       decimal.Decimal // the Lineitem discounts added up
 	zeroBase       decimal.Decimal // the value of the line items that are not taxable (0 %)
+	// explained is set when a problem already says why the totals cannot
+	// agree: the file's totals are then not compared again.
+	explained bool
 }
 
 func (w *orderer) problem(row int, col int, fi, en string) {
@@ -401,7 +404,7 @@ func (b *build) order(file string, cols *columns, opts Options) order.Order {
 	w.discountRows(nItems, m.code)
 	tipVAT := w.extras(m, tip, opts)
 
-	if m.hasTotal || m.hasTaxes {
+	if (m.hasTotal || m.hasTaxes) && !w.explained {
 		st := &order.Totals{Gross: m.total, VAT: m.taxes}
 		if m.hasTotal {
 			st.Given |= order.PartGross
