@@ -130,3 +130,40 @@ func TestShopFixturesThroughSandbox(t *testing.T) {
 		t.Errorf("the sandbox has %d invoices, want %d", n, want)
 	}
 }
+
+// With invoice.zero_total_orders = invoice, the 100 % code order is a zero
+// invoice the sandbox accepts, at the rate its 0.00 tax line names.
+func TestZeroTotalOrderInvoiced(t *testing.T) {
+	ctx := context.Background()
+	e := startSandbox(t, sandbox.Options{})
+	conf := settings.Defaults().Invoice
+	conf.ZeroTotalOrders = settings.ZeroTotalInvoice
+	orders, err := format.ParseFile(filepath.Join("..", "format", "testdata", "shops", "shopify_2026.csv"), format.OptionsFrom(conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := invoice.NewBuilder(conf, e.company(t), e.c)
+	for _, o := range orders {
+		if o.OrderNumber != "#2003" {
+			continue
+		}
+		res, err := b.Build(ctx, o)
+		if err != nil || !res.Sendable() {
+			t.Fatalf("#2003: Build error %v, skip %q, problems %v; want a sendable zero invoice", err, res.SkipReason, messages(res.Problems))
+		}
+		created, err := e.c.CreateInvoice(ctx, res.Invoice)
+		if err != nil {
+			t.Fatalf("#2003: POST /invoices: %v", err)
+		}
+		if s := sums(t, "#2003", created); !s.InvoiceSumTotal.IsZero() || !s.VATSumTotal.IsZero() {
+			t.Errorf("#2003: sandbox total %s VAT %s, want 0.00 and 0.00", s.InvoiceSumTotal, s.VATSumTotal)
+		}
+		for _, r := range res.Invoice.InvoiceRows {
+			if r.VATPercent.String() != "25.5" {
+				t.Errorf("#2003: row %q at VAT %s %%, want 25.5 (the rate of its 0.00 tax line)", r.Product, r.VATPercent)
+			}
+		}
+		return
+	}
+	t.Fatal("#2003 not in the fixture")
+}

@@ -106,7 +106,7 @@ func TestCodesTipsAndDuties(t *testing.T) {
 			name: "100 % code",
 			rows: []map[string]string{merge(head("#6", "0.00", "0.00", "0.00", "0.00", with(tax("ALV 25.5%", "0.00"), "Discount Code", "FREE", "Discount Amount", "19.90")),
 				lineRow("#6", "1", "Sample", "19.90", "S", nil))},
-			lines: "product 19.90@0, discount -19.90@0",
+			lines: "product 19.90@25.5, discount -19.90@25.5",
 		},
 		{
 			name: "code not covered by Discount Amount",

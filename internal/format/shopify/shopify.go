@@ -44,6 +44,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -324,6 +325,7 @@ type orderer struct {
 	// explained is set when a problem already says why the totals cannot
 	// agree: the file's totals are then not compared again.
 	explained bool
+	uncharged []decimal.Decimal // the rates of the 0.00 tax lines
 }
 
 func (w *orderer) problem(row int, col int, fi, en string) {
@@ -651,7 +653,12 @@ func (w *orderer) taxLines() []taxLine {
 		}
 		v, ok := w.amount(valCol)
 		if !ok && val == "" || ok && v.IsZero() {
-			continue // a 0.00 tax line is a rate that was not charged (an export sale), whatever its name says
+			// A 0.00 tax line is a rate that was not charged (an export
+			// sale), whatever its name says.
+			if p, ok := shop.ParseRate(name); ok && !slices.ContainsFunc(w.uncharged, p.Equal) {
+				w.uncharged = append(w.uncharged, p)
+			}
+			continue
 		}
 		p, ok := shop.ParseRate(name)
 		if !ok {

@@ -60,8 +60,9 @@ func (w *orderer) assignVAT(groups []group, rates []taxLine, taxes decimal.Decim
 	switch len(rates) {
 	case 0:
 		if hasTaxes && taxes.IsZero() {
+			p := w.freeOrderRate(taxable)
 			for _, g := range taxable {
-				w.setVAT(g, decimal.Zero)
+				w.setVAT(g, p)
 			}
 			return
 		}
@@ -412,4 +413,26 @@ func (e *intEval) worst(assign, free []int, sums []int64) int64 {
 		}
 	}
 	return worst
+}
+
+// freeOrderRate is the rate of an order that costs nothing (a 100 % code):
+// its 0.00 tax line names the rate the goods would have had, and with a
+// single Finnish rate of the order's date, used within Finland, the zero
+// invoice shows that rate instead of an exemption it does not need. Any
+// other order without tax gets 0 %.
+func (w *orderer) freeOrderRate(taxable []group) decimal.Decimal {
+	o := w.o
+	sum := w.code.Neg()
+	for _, g := range taxable {
+		sum = sum.Add(w.groupAmount(g))
+	}
+	c := strings.ToUpper(o.Billing.Country)
+	if o.Delivery.Country != "" {
+		c = strings.ToUpper(o.Delivery.Country)
+	}
+	if !sum.IsZero() || !w.zeroBase.IsZero() || len(w.uncharged) != 1 || c != "" && c != "FI" ||
+		!order.VATRateValid(w.uncharged[0], o.OrderDate) {
+		return decimal.Zero
+	}
+	return w.uncharged[0]
 }
