@@ -2,8 +2,11 @@ package shopify
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"orderbridge/internal/order"
 )
@@ -232,5 +235,57 @@ func TestHeaderGenerations(t *testing.T) {
 	o := parseChecked(t, "t.csv", csvOf(old, two, lineRow("#31", "1", "B", "10.00", "B", nil)), Options{})[0]
 	if got := problemText(o.Problems); !strings.Contains(got, "no column Tax 1 Name, Tax 1 Value") {
 		t.Errorf("problems %s, want one naming the missing Tax 1 Name, Tax 1 Value columns", got)
+	}
+}
+
+// The integer split of the fast VAT search gives each rate the same share
+// of a code as codeShares (and so the discount rows), on random input.
+func TestIntCodeSplitAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	percents := []string{"25.5", "13.5", "10", "0", "24"}
+	for n := 0; n < 3000; n++ {
+		k := 1 + rng.IntN(3)
+		rates := make([]taxLine, k)
+		ps := make([]decimal.Decimal, k+1)
+		bases := make([]decimal.Decimal, k+1)
+		for r := range rates {
+			rates[r] = taxLine{percent: d(percents[rng.IntN(len(percents))])}
+			ps[r] = rates[r].percent
+		}
+		ps[k] = decimal.Zero
+		amounts := make([]decimal.Decimal, 1+rng.IntN(4))
+		items := make([]bool, len(amounts))
+		assign := make([]int, len(amounts))
+		free := make([]int, len(amounts))
+		for i := range amounts {
+			amounts[i] = decimal.New(rng.Int64N(100000), -2)
+			if rng.IntN(7) == 0 {
+				amounts[i] = amounts[i].Add(decimal.New(rng.Int64N(1000), -5))
+			}
+			items[i] = rng.IntN(5) != 0
+			assign[i], free[i] = rng.IntN(k), i
+			if items[i] {
+				bases[assign[i]] = bases[assign[i]].Add(amounts[i])
+			}
+		}
+		zeroBase := decimal.New(rng.Int64N(3)*rng.Int64N(5000), -2)
+		bases[k] = zeroBase
+		total := zeroBase
+		for _, b := range bases[:k] {
+			total = total.Add(b)
+		}
+		code := decimal.New(rng.Int64N(total.Shift(2).IntPart()+1), -2)
+		w := &orderer{code: code}
+		want := w.codeShares(ps, bases)
+		e, ok := newIntEval(amounts, rates, true)
+		if !ok || !e.withCode(code, zeroBase, items) {
+			t.Fatalf("intEval refused %v", amounts)
+		}
+		e.worst(assign, free, make([]int64, k))
+		for r := 0; r < k; r++ {
+			if got := decimal.New(e.code.shares[r], -2); !got.Equal(want[r]) {
+				t.Fatalf("code %s over %v (zero base %s): rate %d share %s, codeShares %s", code, bases[:k], zeroBase, r, got, want[r])
+			}
+		}
 	}
 }

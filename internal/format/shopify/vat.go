@@ -2,6 +2,8 @@ package shopify
 
 import (
 	"fmt"
+	"math/bits"
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -179,7 +181,13 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 		}
 	}
 	ev, fast := newIntEval(amounts, rates, o.PricesIncludeVAT)
-	fast = fast && w.code.IsZero()           // the code's split depends on the assignment: decimals
+	if fast && !w.code.IsZero() {
+		items := make([]bool, len(taxable))
+		for i, g := range taxable {
+			items[i] = g.item
+		}
+		fast = ev.withCode(w.code, w.zeroBase, items)
+	}
 	percents := make([]decimal.Decimal, k+1) // the rates, then 0 % for the untaxed items
 	for r, t := range rates {
 		percents[r] = t.percent
@@ -341,6 +349,7 @@ type intEval struct {
 	p4        []int64 // per rate: percent × 10^4
 	values    []int64 // per rate: stated VAT in cents
 	inclusive bool
+	code      *codeSplit // nil: no discount code to split
 }
 
 const (
@@ -348,6 +357,114 @@ const (
 	rateScale   = 4
 	maxCents    = 1e11 // 10^9 euros: keeps cents × p4 within int64
 )
+
+// codeSplit is a discount code in intEval: its cents, the items' value of
+// the untaxed lines, and which groups are items (the split's base).
+type codeSplit struct {
+	cents    int64
+	zeroBase int64 // 1e-8 units
+	item     []bool
+	bases    []int64 // scratch: per rate, then the untaxed items
+	shares   []int64 // scratch: per rate, cents
+	parts    []codePart
+}
+
+type codePart struct {
+	p4, base  int64
+	rate      int // index into the rates, or −1 for the untaxed items
+	share     uint64
+	remainder uint64
+}
+
+// withCode makes the evaluation take off each rate's share of a discount
+// code, split exactly as order.SplitByVAT splits it (see codeShares). It is
+// false, and the decimal search must be used, when a number does not fit:
+// a code with fractions of a cent, or a negative base.
+func (e *intEval) withCode(code, zeroBase decimal.Decimal, item []bool) bool {
+	c := code.Shift(2)
+	z := zeroBase.Shift(amountScale)
+	if !c.Equal(c.Truncate(0)) || !z.Equal(z.Truncate(0)) || code.IsNegative() || zeroBase.IsNegative() ||
+		code.GreaterThan(decimal.New(maxCents, -2)) || zeroBase.GreaterThan(decimal.New(maxCents, -2)) {
+		return false
+	}
+	for i, a := range e.amounts {
+		if item[i] && a < 0 {
+			return false
+		}
+	}
+	k := len(e.p4)
+	e.code = &codeSplit{cents: c.IntPart(), zeroBase: z.IntPart(), item: item,
+		bases: make([]int64, k+1), shares: make([]int64, k), parts: make([]codePart, 0, k+1)}
+	return true
+}
+
+// split sets cs.shares from the items' value per rate (cs.bases).
+func (cs *codeSplit) split(p4 []int64) {
+	for r := range cs.shares {
+		cs.shares[r] = 0
+	}
+	cs.parts = cs.parts[:0]
+	add := func(p, base int64, rate int) {
+		for j := range cs.parts {
+			if cs.parts[j].p4 == p {
+				cs.parts[j].base += base
+				return
+			}
+		}
+		cs.parts = append(cs.parts, codePart{p4: p, base: base, rate: rate})
+	}
+	for r, p := range p4 {
+		add(p, cs.bases[r], r)
+	}
+	add(0, cs.zeroBase, -1)
+	kept := cs.parts[:0]
+	for _, pt := range cs.parts {
+		if pt.base != 0 {
+			kept = append(kept, pt)
+		}
+	}
+	sort.SliceStable(kept, func(x, y int) bool { return kept[x].p4 > kept[y].p4 })
+	var total uint64
+	for _, pt := range kept {
+		total += uint64(pt.base)
+	}
+	if total == 0 {
+		return // order.Allocate refuses it; discountRows says so
+	}
+	var given uint64
+	c := uint64(cs.cents)
+	for j := range kept {
+		hi, lo := bits.Mul64(c, uint64(kept[j].base))
+		kept[j].share, kept[j].remainder = bits.Div64(hi, lo, total)
+		given += kept[j].share
+	}
+	sort.SliceStable(kept, func(x, y int) bool {
+		if kept[x].remainder != kept[y].remainder {
+			return kept[x].remainder > kept[y].remainder
+		}
+		return kept[x].base > kept[y].base
+	})
+	for j := 0; given < c; j++ {
+		kept[j].share++
+		given++
+	}
+	for _, pt := range kept {
+		if pt.rate >= 0 {
+			cs.shares[pt.rate] = int64(pt.share)
+		} else if zero := indexOf(p4, 0); zero >= 0 {
+			cs.shares[zero] += int64(pt.share)
+		}
+	}
+}
+
+func indexOf(xs []int64, x int64) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
 
 // newIntEval is ok when every number fits the integer scales.
 func newIntEval(amounts []decimal.Decimal, rates []taxLine, inclusive bool) (*intEval, bool) {
@@ -394,6 +511,20 @@ func (e *intEval) worst(assign, free []int, sums []int64) int64 {
 	}
 	for _, i := range free {
 		sums[assign[i]] += e.amounts[i]
+	}
+	if cs := e.code; cs != nil {
+		for r := range cs.bases {
+			cs.bases[r] = 0
+		}
+		for _, i := range free {
+			if cs.item[i] {
+				cs.bases[assign[i]] += e.amounts[i]
+			}
+		}
+		cs.split(e.p4)
+		for r := range sums {
+			sums[r] -= cs.shares[r] * 1_000_000 // cents → 1e-8
+		}
 	}
 	var worst int64
 	for r, sum := range sums {
