@@ -289,3 +289,51 @@ func TestIntCodeSplitAgrees(t *testing.T) {
 		}
 	}
 }
+
+// A long order with two rates and a code is searched in integers (the
+// decimal search would give up at this size) and split right; the VAT
+// table names the reduced-rate products, as a food shop's would.
+func TestLongMixedOrderWithCode(t *testing.T) {
+	var lines []order.Line
+	rows := []map[string]string{}
+	table := map[string]decimal.Decimal{}
+	for i := 0; i < 16; i++ {
+		p := "25.5"
+		if i%3 == 0 {
+			p = "13.5"
+			table[fmt.Sprintf("I%d", i)] = d(p)
+		}
+		price := decimal.New(int64(397+113*i), -2)
+		lines = append(lines, order.Line{Kind: order.KindProduct, Quantity: decimal.NewFromInt(1), UnitPrice: price, VATPercent: d(p)})
+		rows = append(rows, lineRow("#40", "1", fmt.Sprintf("Item %d", i), price.StringFixed(2), fmt.Sprintf("I%d", i), nil))
+	}
+	code := d("12.34")
+	shares, err := order.SplitByVAT(code.Neg(), order.VATBases(lines))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = append(lines, order.Line{Kind: order.KindDiscount, Quantity: decimal.NewFromInt(1), UnitPrice: shares[0].Amount, VATPercent: shares[0].VATPercent},
+		order.Line{Kind: order.KindDiscount, Quantity: decimal.NewFromInt(1), UnitPrice: shares[1].Amount, VATPercent: shares[1].VATPercent})
+	o := order.Order{Lines: lines, PricesIncludeVAT: true}
+	tot := o.ComputeTotals()
+	sub := tot.Gross
+	rows[0] = merge(head("#40", sub.StringFixed(2), "0", tot.VAT.StringFixed(2), sub.StringFixed(2), map[string]string{
+		"Created at": "2026-03-10 12:00:00 +0200", "Discount Code": "PITKA", "Discount Amount": code.StringFixed(2),
+		"Tax 1 Name": "ALV 25.5%", "Tax 1 Value": tot.ByVAT[0].VAT.StringFixed(2), "Tax 2 Name": "ALV 13.5%", "Tax 2 Value": tot.ByVAT[1].VAT.StringFixed(2)}), rows[0])
+	got := parseChecked(t, "t.csv", csvOf(codeHeader, rows...), Options{VATByCode: table})[0]
+	if len(got.Problems) != 0 {
+		t.Fatalf("problems %s, want none", problemText(got.Problems))
+	}
+	if g := got.ComputeTotals(); !g.Gross.Equal(sub) || !g.VAT.Equal(tot.VAT) {
+		t.Errorf("totals %s / %s, want %s / %s", g.Gross, g.VAT, sub, tot.VAT)
+	}
+	for i, l := range got.Lines[:16] {
+		want := "25.5"
+		if i%3 == 0 {
+			want = "13.5"
+		}
+		if l.VATPercent.String() != want {
+			t.Errorf("line %d at %s %%, want %s", i, l.VATPercent, want)
+		}
+	}
+}

@@ -199,7 +199,8 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 		return
 	}
 	// Enumerate: digits[j] is the rate of search[j].
-	var exact, near [][]int
+	var exact, near, exactAgree, nearAgree [][]int
+	exactN := 0
 	digits := make([]int, len(search))
 	sums := make([]decimal.Decimal, k)
 	isums := make([]int64, k)
@@ -250,11 +251,31 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 					worst = 1
 				}
 			}
+			// The fits that agree with the VAT table are kept apart, so that
+			// a table deciding among many fits is not cut off by keep.
+			agrees := true
+			for i := range taxable {
+				if pinned[i] > 0 && assign[i] != pinned[i]-1 {
+					agrees = false
+					break
+				}
+			}
 			switch {
-			case worst == 0 && len(exact) < keep:
-				exact = append(exact, append([]int(nil), assign...))
-			case worst == 1 && len(near) < keep:
-				near = append(near, append([]int(nil), assign...))
+			case worst == 0:
+				exactN++
+				if len(exact) < keep {
+					exact = append(exact, append([]int(nil), assign...))
+				}
+				if agrees && len(exactAgree) < keep {
+					exactAgree = append(exactAgree, append([]int(nil), assign...))
+				}
+			case worst == 1:
+				if len(near) < keep {
+					near = append(near, append([]int(nil), assign...))
+				}
+				if agrees && len(nearAgree) < keep {
+					nearAgree = append(nearAgree, append([]int(nil), assign...))
+				}
 			}
 		}
 		j := 0
@@ -270,23 +291,11 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 			break
 		}
 	}
-	fits := exact
-	if len(fits) == 0 {
-		fits = near
+	fits, agree := exact, exactAgree
+	if exactN == 0 {
+		fits, agree = near, nearAgree
 	}
 	if len(fits) > 1 { // ambiguous: let the VAT table decide
-		var agree [][]int
-		for _, a := range fits {
-			ok := true
-			for i := range taxable {
-				if pinned[i] > 0 && a[i] != pinned[i]-1 {
-					ok = false
-				}
-			}
-			if ok {
-				agree = append(agree, a)
-			}
-		}
 		fits = agree
 		if len(fits) > 1 {
 			w.vatProblem(taxable, rates, "rivit voi jakaa verokannoille usealla tavalla; lisää tuotekoodien ALV-kannat asetuksiin",
