@@ -6,9 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"orderbridge/internal/format"
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/order"
+	"orderbridge/internal/procountor"
 	"orderbridge/internal/procountor/sandbox"
 	"orderbridge/internal/settings"
 )
@@ -166,4 +169,41 @@ func TestZeroTotalOrderInvoiced(t *testing.T) {
 		return
 	}
 	t.Fatal("#2003 not in the fixture")
+}
+
+// The sandbox keeps foreign rates to the countries seeded: another country,
+// or a rate that is not the country's, is refused, as Procountor refuses
+// what a company has no agreement for.
+func TestSandboxForeignVAT(t *testing.T) {
+	ctx := context.Background()
+	e := startSandbox(t, sandbox.Options{ForeignVATPercents: map[string][]string{"SPAIN": {"21", "10"}}})
+	company := e.company(t)
+	if got := company.ForeignVATPercents["SPAIN"]; len(got) != 2 || len(company.VATPercents) == 0 {
+		t.Fatalf("company: Spain's rates %v, domestic %v; want 21 and 10, and the Finnish ones apart", got, company.VATPercents)
+	}
+	orders, err := format.ParseFile(filepath.Join("..", "format", "testdata", "shops", "shopify_2026.csv"), format.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := invoice.NewBuilder(defaults(), company, e.c)
+	for _, o := range orders {
+		if o.OrderNumber != "#2007" {
+			continue
+		}
+		res, err := b.Build(ctx, o)
+		if err != nil || len(res.Problems) > 0 || res.Invoice.VATCountry != "SPAIN" {
+			t.Fatalf("#2007: error %v problems %v vatCountry %q; want SPAIN and none", err, messages(res.Problems), res.Invoice.VATCountry)
+		}
+		for _, c := range []struct{ country, rate string }{{"FRANCE", "21"}, {"SPAIN", "25.5"}} {
+			inv := res.Invoice
+			inv.VATCountry = c.country
+			inv.InvoiceRows = append([]procountor.InvoiceRow(nil), inv.InvoiceRows...)
+			inv.InvoiceRows[0].VATPercent = procountor.Dec(decimal.RequireFromString(c.rate))
+			if _, err := e.c.CreateInvoice(ctx, inv); err == nil {
+				t.Errorf("POST with vatCountry %s and a %s %% row: accepted, want refused", c.country, c.rate)
+			}
+		}
+		return
+	}
+	t.Fatal("#2007 not in the fixture")
 }
