@@ -5,10 +5,12 @@ package format
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -103,7 +105,8 @@ func whatItIs(data []byte) string {
 	case t[0] == '<':
 		return "XML-tiedostoa (esim. Finvoice) ei vielä tueta; " + known + " (XML such as Finvoice is not supported yet)"
 	case t[0] == '{' || t[0] == '[':
-		return "JSON-tiedoston rakenne on tuntematon; " + known + " (JSON of an unknown shape)"
+		keys := topKeys(t)
+		return "JSON-tiedoston rakenne on tuntematon (päätason avaimet: " + keys + "); " + known + " (JSON of an unknown shape; top-level keys: " + keys + ")"
 	}
 	line := t
 	if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
@@ -193,4 +196,28 @@ func tooLarge(name string, size int64) error { return fmt.Errorf("%s: %w", name,
 func tooLargeErr(size int64) error {
 	return fmt.Errorf("tiedosto on %.1f Mt, yli %d Mt:n rajan (the file is %.1f MB, over the %d MB limit): %w",
 		float64(size)/(1<<20), MaxFileSize>>20, float64(size)/(1<<20), MaxFileSize>>20, ErrTooLarge)
+}
+
+// topKeys lists the keys of a JSON object (or of a list's first object),
+// sorted, so that an unknown file says what it holds; "–" when none.
+func topKeys(t []byte) string {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(t, &m); err != nil {
+		var list []json.RawMessage
+		if json.Unmarshal(t, &list) != nil || len(list) == 0 || json.Unmarshal(list[0], &m) != nil {
+			return "–"
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return "–"
+	}
+	sort.Strings(keys)
+	if len(keys) > 12 {
+		keys = append(keys[:12], "…")
+	}
+	return strings.Join(keys, ", ")
 }
