@@ -476,12 +476,9 @@ func setVATByCode(s *Settings, v string) error {
 			if r := checkText(50, false)(code); r != "" {
 				return bad("has a product code that " + r)
 			}
-			d, err := decimal.NewFromString(pct)
-			if err != nil || strings.ContainsAny(pct, "eE") {
-				return bad("has a VAT percent that is not a number like 25.5")
-			}
-			if d.IsNegative() || d.GreaterThanOrEqual(decimal.NewFromInt(100)) || !d.Equal(d.Round(2)) {
-				return bad("has a VAT percent outside 0–99.99 (at most two decimals)")
+			d, reason := vatPercent(pct)
+			if reason != "" {
+				return bad("has a VAT percent that " + reason)
 			}
 			if _, dup := m[code]; dup {
 				return bad("repeats a product code")
@@ -557,17 +554,26 @@ func checkMailDomain(d string) string {
 	return ""
 }
 
-// checkTipVAT allows empty or a VAT percent 0–99.99 with at most two decimals.
+// checkTipVAT allows empty or a VAT percent (vatPercent).
 func checkTipVAT(v string) string {
 	if v == "" {
 		return ""
 	}
-	d, err := decimal.NewFromString(v)
-	if err != nil || strings.ContainsAny(v, "eE") {
-		return fmt.Sprintf("%q is not a number like 0 or 25.5", v)
-	}
-	if d.IsNegative() || d.GreaterThanOrEqual(decimal.NewFromInt(100)) || !d.Equal(d.Round(2)) {
-		return fmt.Sprintf("%q is outside 0–99.99 (at most two decimals)", v)
+	if _, reason := vatPercent(v); reason != "" {
+		return fmt.Sprintf("%q %s", v, reason)
 	}
 	return ""
+}
+
+// vatPercent reads a VAT percent 0–99.99 with at most two decimals and a
+// dot, or says what is wrong with it.
+func vatPercent(v string) (decimal.Decimal, string) {
+	d, err := decimal.NewFromString(v)
+	if err != nil || strings.ContainsAny(v, "eE") {
+		return decimal.Decimal{}, "is not a number like 25.5"
+	}
+	if d.IsNegative() || d.GreaterThanOrEqual(decimal.NewFromInt(100)) || !d.Equal(d.Round(2)) {
+		return decimal.Decimal{}, "is outside 0–99.99 (at most two decimals)"
+	}
+	return d, ""
 }
