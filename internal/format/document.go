@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"orderbridge/internal/format/mycashflow"
+	"orderbridge/internal/format/shop"
 	"orderbridge/internal/format/shopify"
 	"orderbridge/internal/format/table"
 	"orderbridge/internal/format/woocommerce"
@@ -82,8 +83,7 @@ func (d *Document) Orders(opts Options, gather bool, emit func(order.Order) erro
 		if emitErr != nil {
 			continue // the parser stops at its next order
 		}
-		o.Check()
-		o.KeepCutShort()
+		checkOrder(&o, opts)
 		if emitErr = emit(o); emitErr != nil {
 			close(stop)
 		}
@@ -101,6 +101,18 @@ func (d *Document) Orders(opts Options, gather bool, emit func(order.Order) erro
 	return parseErr
 }
 
+// checkOrder runs order.Check and what follows from it for every format: a
+// cut order keeps only the cut-short problem, and an order of total 0.00
+// is skipped unless opts invoice it.
+func checkOrder(o *order.Order, opts Options) {
+	o.Check()
+	o.KeepCutShort()
+	if o.SkipReason == "" && !opts.InvoiceZeroTotal && !o.HasProblems() && len(o.Lines) > 0 && o.ComputeTotals().Gross.IsZero() {
+		o.SkipReason = "Tilauksen summa on 0,00 €, joten laskua ei tehdä; asetus invoice.zero_total_orders = invoice laskuttaa myös nämä " +
+			"(the order's total is 0.00, so no invoice is made; the setting invoice.zero_total_orders = invoice invoices these too)."
+	}
+}
+
 // errStopped is what the parser's emit returns once the caller's emit has
 // failed: it ends the parse, and the caller's error is returned instead.
 var errStopped = errors.New("stopped")
@@ -109,7 +121,7 @@ func (d *Document) parse(opts Options, gather bool, emit func(order.Order) error
 	text := decoder(io.NewSectionReader(d.src, 0, d.Size), d.enc)
 	switch d.Format {
 	case ShopifyCSV:
-		return shopify.Stream(d.Name, text, shopify.Options{VATByCode: opts.VATByCode, Gather: gather}, emit)
+		return shopify.Stream(d.Name, text, shopify.Options{VATByCode: opts.VATByCode, TipVAT: opts.TipVAT, Gather: gather}, emit)
 	case TableCSV:
 		return table.Stream(d.Name, text, table.Options{VATByCode: opts.VATByCode, Gather: gather}, emit)
 	case TableXLSX:
@@ -119,10 +131,14 @@ func (d *Document) parse(opts Options, gather bool, emit func(order.Order) error
 		}
 		return table.StreamWorkbook(d.Name, r, table.Options{VATByCode: opts.VATByCode, Gather: gather}, emit)
 	}
-	orderOf := func(raw json.RawMessage, path string) order.Order { return woocommerce.Order(d.Name, raw, path) }
+	orderOf := func(raw json.RawMessage, path string) order.Order {
+		return woocommerce.Order(d.Name, shop.Doc{Raw: raw, Path: path})
+	}
 	what := "woocommerce"
 	if d.Format == MyCashflowJSON {
-		orderOf = func(raw json.RawMessage, path string) order.Order { return mycashflow.Order(d.Name, raw, path) }
+		orderOf = func(raw json.RawMessage, path string) order.Order {
+			return mycashflow.Order(d.Name, shop.Doc{Raw: raw, Path: path})
+		}
 		what = "mycashflow"
 	}
 	br := bufio.NewReaderSize(text, headSize)

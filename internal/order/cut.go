@@ -40,17 +40,26 @@ func CutShort(file string, row, got, width int) Problem {
 // IsCutShort reports whether p says that the order's file was cut short.
 func IsCutShort(p Problem) bool { return strings.HasPrefix(p.MessageEN, cutShortEN) }
 
-// KeepCutShort leaves only the cut-short problems on an order that has one:
-// what else is wrong with a cut order (totals, missing lines) follows from
-// the cut and would only mislead.
+// KeepCutShort leaves only the cut-short problems on an order that has one,
+// after Check: what else is wrong with a cut order (totals, missing lines)
+// follows from the cut and would only mislead. A cut order is never skipped
+// either (Check turns a skipped order's problems into warnings): the reason
+// to skip it may itself be cut off, so it waits for the whole file.
 func (o *Order) KeepCutShort() {
-	var cut []Problem
+	var cut, warnings []Problem
 	for _, p := range o.Problems {
 		if IsCutShort(p) {
 			cut = append(cut, p)
 		}
 	}
+	for _, p := range o.Warnings {
+		if IsCutShort(p) {
+			cut = appendOnce(cut, p)
+		} else {
+			warnings = append(warnings, p)
+		}
+	}
 	if len(cut) > 0 {
-		o.Problems = cut
+		o.Problems, o.Warnings, o.SkipReason = cut, warnings, ""
 	}
 }
