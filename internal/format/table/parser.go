@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,8 +29,8 @@ type parser struct {
 	sumCol   column      // the row-sum column, or numColumns when none
 	sumPart  order.Parts // what the row sums are: gross or net
 	emit     func(order.Order) error
-	format   string // Format or FormatXLSX
-	serial   bool   // a workbook's cells: dates may be serials, numbers carry float noise
+	format   string    // Format or FormatXLSX
+	epoch    time.Time // a workbook's day 0: dates may be serials, numbers carry float noise; zero for CSV
 }
 
 // pending is an order being read, with what its first row said.
@@ -223,8 +224,8 @@ func (p *parser) sameOrder(po *pending, row int, rec []string) {
 
 func (p *parser) date(o *order.Order, row int, rec []string, c column) order.Date {
 	s := p.cell(rec, c)
-	if p.serial {
-		s = serialDate(s)
+	if !p.epoch.IsZero() {
+		s = serialDate(s, p.epoch)
 	}
 	d, err := parseDate(s)
 	if err != nil {
@@ -245,7 +246,7 @@ func (p *parser) number(po *pending, row int, rec []string, c column, required b
 		}
 		return decimal.Zero, false
 	}
-	if p.serial {
+	if !p.epoch.IsZero() {
 		s = serialNumber(s)
 	}
 	d, err := parseNumber(s)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -133,8 +134,9 @@ type rows interface {
 	// CutAtEnd reports whether it also ends without a line break: a file
 	// cut short there.
 	CutAtEnd() bool
-	// Serial reports whether numbers are a workbook's (dates as serials).
-	Serial() bool
+	// Epoch is day 0 of the date serials of a workbook's numbers; zero for
+	// a CSV file, whose numbers are text.
+	Epoch() time.Time
 	// HeaderRow is the header's row number, as a spreadsheet shows it.
 	HeaderRow() int
 }
@@ -154,8 +156,8 @@ func readRows(file string, rs rows, opts Options, emit func(order.Order) error) 
 	}
 	width := len(rec)
 	p := newParser(file, &h, opts, emit)
-	p.serial, p.format = rs.Serial(), Format
-	if p.serial {
+	p.epoch, p.format = rs.Epoch(), Format
+	if !p.epoch.IsZero() {
 		p.format = FormatXLSX
 	}
 	for row := rs.HeaderRow() + 1; ; row++ {
@@ -208,7 +210,7 @@ type csvRows struct {
 }
 
 func (c *csvRows) Read() ([]string, error) { return c.r.Read() }
-func (c *csvRows) Serial() bool            { return false }
+func (c *csvRows) Epoch() time.Time        { return time.Time{} }
 func (c *csvRows) HeaderRow() int          { return 1 }
 func (c *csvRows) AtEnd() bool             { return c.tail.AtEnd(c.r.InputOffset()) }
 func (c *csvRows) CutAtEnd() bool          { return c.tail.Cut(c.r.InputOffset()) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -46,6 +47,12 @@ func StreamWorkbook(file string, r io.Reader, opts Options, emit func(order.Orde
 		return err
 	}
 	rs, err := openSheet(f, sheet, at)
+	if err == nil {
+		rs.epoch = excelEpoch
+		if props, perr := f.GetWorkbookProps(); perr == nil && props.Date1904 != nil && *props.Date1904 {
+			rs.epoch = excelEpoch1904
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("%s: taulukkoa %q ei voi lukea (cannot read sheet %q): %v: %w", file, sheet, sheet, err, ErrWorkbook)
 	}
@@ -112,7 +119,8 @@ func mergedDown(cells, above []string) []string {
 type sheetRows struct {
 	rows   *excelize.Rows
 	header []string
-	at     int // the header's row
+	at     int       // the header's row
+	epoch  time.Time // day 0 of the workbook's date serials
 }
 
 func openSheet(f *excelize.File, sheet string, at int) (*sheetRows, error) {
@@ -150,7 +158,7 @@ func (s *sheetRows) Read() ([]string, error) {
 	return s.rows.Columns(excelize.Options{RawCellValue: true})
 }
 
-func (s *sheetRows) AtEnd() bool    { return false }
-func (s *sheetRows) CutAtEnd() bool { return false } // a cut workbook does not open at all
-func (s *sheetRows) Serial() bool   { return true }
-func (s *sheetRows) HeaderRow() int { return s.at }
+func (s *sheetRows) AtEnd() bool      { return false }
+func (s *sheetRows) CutAtEnd() bool   { return false } // a cut workbook does not open at all
+func (s *sheetRows) Epoch() time.Time { return s.epoch }
+func (s *sheetRows) HeaderRow() int   { return s.at }

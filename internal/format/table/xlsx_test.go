@@ -307,9 +307,12 @@ func TestWorkbookRefusals(t *testing.T) {
 
 func TestSerialValues(t *testing.T) {
 	for in, want := range map[string]string{"45964": "2025-11-03", "45964.59": "2025-11-03", "3.11.2025": "3.11.2025", "": ""} {
-		if got := serialDate(in); got != want {
+		if got := serialDate(in, excelEpoch); got != want {
 			t.Errorf("serialDate(%q) = %q, want %q", in, got, want)
 		}
+	}
+	if got := serialDate("44502", excelEpoch1904); got != "2025-11-03" {
+		t.Errorf("serialDate(44502, 1904) = %q, want 2025-11-03", got)
 	}
 	for in, want := range map[string]string{"38.700000000000003": "38.7", "0.30000000000000004": "0.3", "12,90": "12,90", "1e3": "1000", "abc": "abc"} {
 		if got := serialNumber(in); got != want {
