@@ -100,6 +100,13 @@ func TestImportFileCutThenWhole(t *testing.T) {
 	if err != nil || o.State != store.StateReady || len(o.Canonical.Lines) != 2 || o.Pending != nil {
 		t.Errorf("order 2 = %s, %d lines, pending %v, %v; want ready with 2 lines and no pending version", o.State, len(o.Canonical.Lines), o.Pending != nil, err)
 	}
+	// The cut copy coming once more (another name, other bytes) leaves the
+	// whole order as it is.
+	res = f.importFile("cut-again.csv", cut+" ")
+	o, _, err = f.s.OrderByKey(f.ctx, "", "2")
+	if res.Changed != 0 || res.NeedsAttention != 0 || err != nil || o.State != store.StateReady || o.Pending != nil || len(o.Canonical.Lines) != 2 {
+		t.Errorf("cut copy after the whole file: %+v; order 2 %s, pending %v, %d lines; want it untouched and ready", res, o.State, o.Pending != nil, len(o.Canonical.Lines))
+	}
 }
 
 func TestImportFileUnreadable(t *testing.T) {

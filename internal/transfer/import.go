@@ -241,6 +241,13 @@ func (im *Importer) importOrder(tx *store.Tx, docID int64, file string, o order.
 	if known.State == store.StateNeedsAttention && cutShort(known.Problems) {
 		return im.replaceCut(tx, docID, file, known, o, res)
 	}
+	if cutShort(o.Problems) {
+		// A cut copy of an order known whole says nothing new: keep what
+		// is known, untouched.
+		res.Duplicate++
+		return tx.AddEvent(store.Event{Level: store.LevelInfo, OrderID: known.ID, DocumentID: docID,
+			Text: fmt.Sprintf("Order %s came cut short in %s; the version already known is kept", o.OrderNumber, file)})
+	}
 	res.Changed++
 	if err := tx.SetPending(known.ID, docID, o); err != nil {
 		return err
