@@ -18,7 +18,6 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/order"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -40,9 +39,10 @@ const (
 // be read again and again.
 var ErrFolderNotWritable = errors.New("folder: the folder is read-only")
 
-// Importer commits a document and its orders; transfer.Importer is one.
+// Importer parses and commits a document, or records it as failed;
+// transfer.Importer is one.
 type Importer interface {
-	Import(ctx context.Context, doc transfer.Document, orders []order.Order) (transfer.Result, error)
+	ImportDocument(ctx context.Context, doc transfer.Document, opts format.Options) (res transfer.Result, failed, err error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -435,22 +435,15 @@ func (w *Watcher) take(ctx context.Context, name string, ob observation) (transf
 	data, readErr := format.ReadFile(path)
 	doc.Data = data
 	var (
-		res transfer.Result
-		err error
+		res    transfer.Result
+		reason error
+		err    error
 	)
-	var reason error
 	if readErr != nil {
 		reason = readErr
+		res, err = w.im.ImportFailed(ctx, doc, readErr)
 	} else {
-		orders, perr := format.Parse(name, data, w.cfg.Options)
-		if perr != nil {
-			reason = perr
-		} else {
-			res, err = w.im.Import(ctx, doc, orders)
-		}
-	}
-	if reason != nil {
-		res, err = w.im.ImportFailed(ctx, doc, reason)
+		res, reason, err = w.im.ImportDocument(ctx, doc, w.cfg.Options)
 	}
 	if err != nil {
 		return res, err

@@ -43,7 +43,6 @@ import (
 	"github.com/emersion/go-message/charset"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/order"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
@@ -86,9 +85,10 @@ var (
 	ErrNoPassword = errors.New("mailbox: no password saved for the mailbox")
 )
 
-// Importer commits a document and its orders; transfer.Importer is one.
+// Importer parses and commits a document, or records it as failed;
+// transfer.Importer is one.
 type Importer interface {
-	Import(ctx context.Context, doc transfer.Document, orders []order.Order) (transfer.Result, error)
+	ImportDocument(ctx context.Context, doc transfer.Document, opts format.Options) (res transfer.Result, failed, err error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -677,13 +677,9 @@ func (s *conn) handle(ctx context.Context, m meta) error {
 		}
 		for _, a := range p.Attachments {
 			doc := transfer.Document{Name: a.Name, Data: a.Data, Source: store.SourceMailbox, Origin: origin}
-			orders, err := format.Parse(a.Name, a.Data, r.cfg.Options)
-			var res transfer.Result
-			if err != nil {
-				failures = append(failures, err.Error())
-				res, err = r.im.ImportFailed(ctx, doc, err)
-			} else {
-				res, err = r.im.Import(ctx, doc, orders)
+			res, failed, err := r.im.ImportDocument(ctx, doc, r.cfg.Options)
+			if failed != nil {
+				failures = append(failures, failed.Error())
 			}
 			if err != nil {
 				return err
