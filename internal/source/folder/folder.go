@@ -18,6 +18,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"orderbridge/internal/format"
+	"orderbridge/internal/source"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -68,6 +69,9 @@ type Config struct {
 	// OnHandled, when set, is told about every file handled (from the
 	// goroutine that runs Run or ScanOnce).
 	OnHandled func(Handled)
+	// OnState, when set, is told when Run's state changes: watching, or
+	// retrying (the folder is missing or read-only) at the next rescan.
+	OnState func(source.State)
 	// Now gives the date for the processed/YYYY-MM folder and the note of a
 	// failed file; nil: time.Now. (How long a file has been still is always
 	// measured on the real clock.)
@@ -81,7 +85,8 @@ type Watcher struct {
 	im  Importer
 	log *slog.Logger
 
-	blocked string // the last "cannot use the folder" message, logged once
+	blocked string       // the last "cannot use the folder" message, logged once
+	state   source.State // the last state told to OnState
 	// stuck are files imported but not moved (the folder turned read-only in
 	// between): not read again while this process runs.
 	stuck map[string]observation
@@ -179,13 +184,28 @@ func (w *Watcher) usable() error {
 			w.log.Error("the inbox folder cannot be used; its files stay where they are", "err", err)
 			w.blocked = msg
 		}
+		w.tell(source.Retrying, err) // again each time: the next try moved on
 		return err
 	}
 	if w.blocked != "" {
 		w.log.Info("the inbox folder can be used again")
 		w.blocked = ""
 	}
+	w.tell(source.Watching, nil)
 	return nil
+}
+
+// tell passes a change of state to OnState.
+func (w *Watcher) tell(c source.Condition, reason error) {
+	if w.cfg.OnState == nil || c == source.Watching && w.state.Condition == source.Watching {
+		return
+	}
+	now := time.Now()
+	w.state = source.State{Kind: source.Folder, Name: w.cfg.Dir, Condition: c, Reason: reason, Since: now}
+	if c == source.Retrying {
+		w.state.Retry = now.Add(w.cfg.Rescan)
+	}
+	w.cfg.OnState(w.state)
 }
 
 func (w *Watcher) checkWritable() error {

@@ -45,6 +45,7 @@ import (
 	"orderbridge/internal/format"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
+	"orderbridge/internal/source"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -143,6 +144,10 @@ type Config struct {
 	// OnHandled, when set, is told about every mail handled, from the
 	// reading goroutine.
 	OnHandled func(Handled)
+	// OnState, when set, is told when Run's state changes: watching once
+	// logged in with the folder open, retrying (with the wait and the
+	// reason) when the connection or the login failed.
+	OnState func(source.State)
 }
 
 // FromSettings is the Config for the saved mailbox settings. The subject
@@ -339,6 +344,7 @@ func (r *Reader) Run(ctx context.Context) error {
 			backoff = r.cfg.MinBackoff // it worked for a good while: start over
 		}
 		r.log.Warn("mailbox connection ended; trying again", "err", err, "in", backoff)
+		r.tell(source.Retrying, err, backoff)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -346,6 +352,19 @@ func (r *Reader) Run(ctx context.Context) error {
 		}
 		backoff = min(2*backoff, r.cfg.MaxBackoff)
 	}
+}
+
+// tell passes Run's state to OnState.
+func (r *Reader) tell(c source.Condition, reason error, wait time.Duration) {
+	if r.cfg.OnState == nil {
+		return
+	}
+	now := time.Now()
+	st := source.State{Kind: source.Mailbox, Name: r.account, Condition: c, Reason: reason, Since: now}
+	if c == source.Retrying {
+		st.Retry = now.Add(wait)
+	}
+	r.cfg.OnState(st)
 }
 
 // session is one connection: read, wait for news, read again.
@@ -358,6 +377,7 @@ func (r *Reader) session(ctx context.Context) error {
 	if err := s.open(ctx, false); err != nil {
 		return err
 	}
+	r.tell(source.Watching, nil, 0)
 	for {
 		if err := s.sync(ctx); err != nil {
 			return err
