@@ -81,9 +81,10 @@ type Config struct {
 // Watcher imports the files that land in one folder. Run and ScanOnce must
 // not run at the same time.
 type Watcher struct {
-	cfg Config
-	im  Importer
-	log *slog.Logger
+	cfg  Config
+	im   Importer
+	log  *slog.Logger
+	wake chan struct{} // Rescan's request to Run
 
 	blocked string       // the last "cannot use the folder" message, logged once
 	state   source.State // the last state told to OnState
@@ -117,7 +118,17 @@ func New(cfg Config, im Importer) (*Watcher, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Watcher{cfg: cfg, im: im, log: log.With("source", "folder", "dir", cfg.Dir), stuck: map[string]observation{}}, nil
+	return &Watcher{cfg: cfg, im: im, log: log.With("source", "folder", "dir", cfg.Dir), stuck: map[string]observation{},
+		wake: make(chan struct{}, 1)}, nil
+}
+
+// Rescan asks Run to list the folder again now ("Tuo nyt" while the
+// watcher runs); requests that come while one waits are merged.
+func (w *Watcher) Rescan() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // observation is what a file looked like, and since when.
@@ -390,6 +401,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.Warn("folder watcher", "err", err)
 			rescan()
 		case <-full.C:
+			rescan()
+		case <-w.wake:
 			rescan()
 		case <-tick.C:
 			w.settle(ctx, pending)

@@ -187,6 +187,16 @@ type Reader struct {
 	im      Importer
 	hist    History
 	log     *slog.Logger
+	wake    chan struct{} // Wake's request to Run
+}
+
+// Wake asks Run to read the folder now ("Tuo nyt" while the reader runs),
+// or to connect at once when it waits to try again.
+func (r *Reader) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
 }
 
 // New checks cfg and returns a Reader.
@@ -264,7 +274,7 @@ func New(cfg Config, pw Passwords, im Importer, hist History) (*Reader, error) {
 		log = slog.Default()
 	}
 	account := cfg.Username + "@" + cfg.Host
-	return &Reader{cfg: cfg, account: account, pw: pw, im: im, hist: hist,
+	return &Reader{cfg: cfg, account: account, pw: pw, im: im, hist: hist, wake: make(chan struct{}, 1),
 		log: log.With("source", "mailbox", "account", account, "folder", cfg.Folder)}, nil
 }
 
@@ -349,6 +359,7 @@ func (r *Reader) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(backoff):
+		case <-r.wake:
 		}
 		backoff = min(2*backoff, r.cfg.MaxBackoff)
 	}
@@ -917,6 +928,7 @@ func (s *conn) wait(ctx context.Context) error {
 		case <-s.c.Closed():
 			return errors.New("mailbox: the server closed the connection")
 		case <-time.After(s.r.cfg.Poll):
+		case <-s.r.wake:
 		}
 		s.nc.expect(timeout)
 		if err := s.c.Noop().Wait(); err != nil {
@@ -950,6 +962,7 @@ func (s *conn) wait(ctx context.Context) error {
 	case <-s.c.Closed():
 		why = errors.New("mailbox: the server closed the connection")
 	case <-s.news:
+	case <-s.r.wake:
 	case <-time.After(idleFor):
 		// Also read again every Poll while idle, so that a mail whose news
 		// fell between the NOOP and IDLE waits at most that long.
