@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"sandbox": {"run the local Procountor sandbox: sandbox [--addr 127.0.0.1:0] [--state FILE] [fault flags]", runSandbox},
 		"send":    {"send the ready orders to Procountor: send [--dry-run]", runSend},
 		"version": {"print the version and build", runVersion},
+		"watch":   {"run the folder and mailbox until stopped, JSON events on stdout; sends when auto send is on", runWatch},
 	}
 }
 

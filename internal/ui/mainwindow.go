@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,6 +24,9 @@ type MainOptions struct {
 	App    fyne.App
 	Window fyne.Window // parent of dialogs; its drops import files
 	Orders Orders
+	// Batch starts and stops the batches of sending; the window shows each batch from its
+	// events. nil leaves sending out.
+	Batch Batch
 	// Demo marks every screen as demo data.
 	Demo bool
 	// OnSettings opens the setup's forms (the wizard's steps); nil leaves them out.
@@ -55,12 +60,11 @@ type MainWindow struct {
 
 	counts  map[store.State]int
 	status  Status
-	sending bool
-	halt    func()             // soft stop: the batch starts no more orders (nil when none runs)
-	stop    context.CancelFunc // hard stop: cancels the batch's calls too
-	stopped chan struct{}      // closed when the batch has ended; nil when none ran
-	last    transfer.Summary   // the last batch's outcome
-	lastErr error
+	sending bool // a batch is shown in the progress view (as the batch's events said)
+
+	unsubscribe func()
+	batchMu     sync.Mutex
+	batchSent   []int64 // the running batch's sent orders, for the summary's links
 
 	reloading, reloadAgain bool
 
@@ -76,6 +80,7 @@ type MainWindow struct {
 	progress  *progressView
 	message   *widget.Label
 
+	sources     *sourcesView
 	settingsBtn *widget.Button
 	settings    *settingsPanel // while the settings dialog is open
 }
@@ -91,6 +96,9 @@ func NewMainWindow(opts MainOptions) *MainWindow {
 	}
 	m.status = Status{SetUp: true, Demo: opts.Demo}
 	m.build()
+	if opts.Batch != nil {
+		m.unsubscribe = opts.Batch.Subscribe(m.onBatch)
+	}
 	if opts.Window != nil {
 		opts.Window.SetOnDropped(m.onDropped)
 	}
@@ -119,6 +127,10 @@ func (m *MainWindow) build() {
 		top.Add(banner)
 	}
 	top.Add(container.NewHBox(bar...))
+	if m.sources == nil {
+		m.sources = &sourcesView{box: container.NewVBox()}
+	}
+	top.Add(m.sources.box)
 
 	m.detail = newOrderDetail(m)
 	for _, tb := range tabs {
@@ -276,6 +288,10 @@ func (m *MainWindow) Imported(res transfer.Result, err error) {
 
 func (m *MainWindow) imported(res transfer.Result, err error) {
 	m.updateSendButton()
+	if errors.Is(err, ErrNoSources) {
+		m.setMessage(t("main.error.nosources"), true)
+		return
+	}
 	if err != nil {
 		m.setMessage(t("main.error.import", map[string]any{"Problem": err.Error()}), true)
 		m.Reload()

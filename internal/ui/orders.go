@@ -21,10 +21,6 @@ type Orders interface {
 	Story(ctx context.Context, id int64) (store.Story, error)
 	// Preview builds the invoice the order would become, and sends nothing.
 	Preview(ctx context.Context, id int64) (invoice.Result, error)
-	// Send sends the ready orders (transfer.Engine.SendUntil); progress is called one event at
-	// a time. Once stop is closed no further order is started, and the orders in flight are
-	// finished; cancelling ctx stops at once.
-	Send(ctx context.Context, stop <-chan struct{}, progress func(transfer.Progress)) (transfer.Summary, error)
 	// Import reads the configured sources (folder, mailbox) now.
 	Import(ctx context.Context) (transfer.Result, error)
 	// ImportFiles imports files the user picked or dropped on the window.
@@ -35,6 +31,17 @@ type Orders interface {
 	Retry(ctx context.Context, id int64) error
 	// InvoiceURL is where the user sees a Procountor invoice; nil when there is no such page.
 	InvoiceURL(invoiceID int64) *url.URL
+}
+
+// Batch is the owner of the batches of sending (transfer.Batches is one): the window starts and
+// stops a batch through it and shows every batch from its events.
+type Batch interface {
+	// Start starts a batch of the ready orders unless one runs.
+	Start(ctx context.Context) (done <-chan struct{}, started bool)
+	// Stop stops the running batch softly: the orders in flight finish.
+	Stop() <-chan struct{}
+	// Subscribe calls f with every event of every batch, off the UI goroutine.
+	Subscribe(f func(transfer.BatchEvent)) (unsubscribe func())
 }
 
 // IconKind is what the tray icon says at a glance.

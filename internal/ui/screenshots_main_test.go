@@ -48,7 +48,7 @@ func TestMainScreenshots(t *testing.T) {
 			var tray *Tray
 			var m *MainWindow
 			tray, _ = NewTray(a, w, TrayActions{SetPaused: func(bool) {}})
-			m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, Language: l,
+			m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, Language: l,
 				OnSettings: func() {}, OnLanguage: func(settings.Language) {}, OnStatus: tray.Show})
 			w.SetContent(m.Content())
 			w.Resize(fyne.NewSize(1200, 760))

@@ -112,7 +112,7 @@ func TestTrayFollowsEngine(t *testing.T) {
 	if !a.iconIs(IconNotSetUp, false) || a.statusLine() != "Käyttöönotto kesken" {
 		t.Errorf("before setup: icon %s, line %q", a.icon().Name(), a.statusLine())
 	}
-	m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, OnStatus: func(s Status) {
+	m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, OnStatus: func(s Status) {
 		tray.Show(s)
 		shown = append(shown, tray.Kind())
 		lines = append(lines, a.statusLine())
@@ -194,7 +194,7 @@ func TestSettingsPanel(t *testing.T) {
 	login := autostart.Entry{ID: "fi.tilaussilta.test", Name: "Tilaussilta", Exec: []string{"/bin/true"}, Dir: t.TempDir()}
 	var chosen []settings.Language
 	setup := 0
-	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, Language: settings.Finnish, Login: login,
+	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, Language: settings.Finnish, Login: login,
 		OnLanguage: func(l settings.Language) { chosen = append(chosen, l) }, OnSettings: func() { setup++ }})
 	w.SetContent(m.Content())
 	test.Tap(m.settingsBtn)

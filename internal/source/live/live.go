@@ -274,4 +274,3 @@ func failedReason(h folder.Handled) string {
 	}
 	return h.Result.Problems[0].MessageEN
 }
-
