@@ -226,7 +226,7 @@ func (m *MainWindow) publish() {
 	}
 }
 
-// SetPaused records whether automatic mode is paused, for the tray.
+// SetPaused records whether automatic sending is paused, for the tray.
 func (m *MainWindow) SetPaused(paused bool) {
 	m.status.Paused = paused
 	m.publish()

@@ -8,7 +8,7 @@ import (
 	"orderbridge/assets"
 )
 
-// TrayActions are what the tray menu's items do. SetPaused switches automatic mode off (true)
+// TrayActions are what the tray menu's items do. SetPaused pauses automatic sending (true)
 // or back on; nil hides the item.
 type TrayActions struct {
 	Open, SendNow, ImportNow, Quit func()
@@ -16,7 +16,7 @@ type TrayActions struct {
 }
 
 // Tray is the system tray icon and its menu. Its icon and status line follow Show; the menu
-// offers Open, Send now, Import now, Pause/resume automatic mode and Quit.
+// offers Open, Send now, Import now, Pause/resume automatic sending and Quit.
 type Tray struct {
 	app    fyne.App
 	desk   desktop.App

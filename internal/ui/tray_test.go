@@ -121,7 +121,7 @@ func TestTrayFollowsEngine(t *testing.T) {
 	if !a.iconIs(IconAllGood, false) {
 		t.Errorf("empty history: icon %s, want %s", a.icon().Name(), IconAllGood)
 	}
-	wantLabels := []string{"Kaikki tilaukset lähetetty", "Avaa Tilaussilta", "Lähetä nyt (0)", "Tuo nyt", "Keskeytä automaattinen tila", "Lopeta"}
+	wantLabels := []string{"Kaikki tilaukset lähetetty", "Avaa Tilaussilta", "Lähetä nyt (0)", "Tuo nyt", "Keskeytä automaattinen lähetys", "Lopeta"}
 	if got := a.labels(); len(got) != len(wantLabels) {
 		t.Fatalf("menu = %q, want %q", got, wantLabels)
 	} else {
@@ -167,8 +167,8 @@ func TestTrayFollowsEngine(t *testing.T) {
 		t.Errorf("after the batch: icon %s, line %q", a.icon().Name(), a.statusLine())
 	}
 
-	a.item("Keskeytä automaattinen tila").Action()
-	if !paused || a.item("Jatka automaattista tilaa") == nil {
+	a.item("Keskeytä automaattinen lähetys").Action()
+	if !paused || a.item("Jatka automaattista lähetystä") == nil {
 		t.Errorf("pause: paused=%v, menu %q", paused, a.labels())
 	}
 	a.item("Avaa Tilaussilta").Action()
