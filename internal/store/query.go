@@ -35,7 +35,7 @@ type Query struct {
 	// ChangedSent also matches sent orders that arrived again with other content (a second
 	// version waits): they need the user as much as the states above.
 	ChangedSent bool
-	Search string // a piece of the order number, customer name or invoice number; "" for all
+	Search      string // a piece of the order number, customer name or invoice number; "" for all
 	// From and To bound the order date (YYYY-MM-DD, both ends included); "" is open.
 	From, To string
 	Limit    int // page size; 0 means 50, at most 1000
