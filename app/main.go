@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"import":  {"import order files, or with no FILE the folder and mailbox once: import [FILE…]", runImport},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
 		"preview": {"print the invoices that would be sent, as JSON: preview [--offline] FILE…", runPreview},
+		"resolve": {"resolve an order that needs attention: resolve ORDER use-new|use-old|skip|retry|fixed-by-hand|ignore-change", runResolve},
 		"sandbox": {"run the local Procountor sandbox: sandbox [--addr 127.0.0.1:0] [--state FILE] [fault flags]", runSandbox},
 		"send":    {"send the ready orders to Procountor: send [--dry-run]", runSend},
 		"version": {"print the version and build", runVersion},
