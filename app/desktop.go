@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"orderbridge/internal/attention"
 	"orderbridge/internal/autostart"
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
@@ -59,7 +60,13 @@ type deskOrders struct {
 	company *invoice.Company // read once, for previews
 }
 
-func (d *deskOrders) Counts(ctx context.Context) (map[store.State]int, error) { return d.s.Counts(ctx) }
+func (d *deskOrders) Counts(ctx context.Context) (map[store.State]int, error) {
+	return d.s.CountsWithChanged(ctx)
+}
+
+func (d *deskOrders) Resolve(ctx context.Context, id int64, a attention.Action) (attention.Outcome, error) {
+	return attention.Resolve(ctx, d.s, id, a)
+}
 
 func (d *deskOrders) List(ctx context.Context, q store.Query) ([]store.Summary, error) {
 	return d.s.List(ctx, q)
@@ -279,7 +286,7 @@ func (d *desktopApp) build() {
 	}
 	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Batch: d.batches, Demo: d.conf.Setup.Demo,
 		Context: context.WithoutCancel(d.ctx), OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
-		OnSettings: d.showSetup, Login: d.login()})
+		OnSettings: d.showSetup, OnSettingsForm: d.showSetupAt, Login: d.login()})
 	w.SetContent(d.mw.Content())
 	w.SetTitle(lang.X("app.title", "Tilaussilta"))
 
@@ -347,7 +354,10 @@ func (d *desktopApp) saveSettings(change func(*settings.Settings)) error {
 
 // showSetup shows the wizard's forms with the saved settings; finishing it opens the main
 // window again with the new settings.
-func (d *desktopApp) showSetup() {
+func (d *desktopApp) showSetup() { d.showSetupAt("") }
+
+// showSetupAt shows the wizard at form (attention.FormInvoicing …; "" where the setup stopped).
+func (d *desktopApp) showSetupAt(form string) {
 	if d.mw.Sending() {
 		return
 	}
@@ -368,6 +378,7 @@ func (d *desktopApp) showSetup() {
 	wiz := ui.NewWizard(ui.WizardOptions{App: d.a, Window: d.w, Setup: gs, Secrets: secret.Keyring{}, Settings: conf,
 		Registration: ui.Registration{ClientID: procountorClientID, ClientSecret: procountorClientSecret, RedirectURI: procountorRedirectURI},
 		Context:      d.ctx,
+		Form:         form,
 		OnDone: func(s *settings.Settings) {
 			if gs.runningDemo() != dm {
 				d.running = gs.runningDemo() // the wizard started the demo company

@@ -208,3 +208,21 @@ func TestRefusedRetryGoesBackToTheQueue(t *testing.T) {
 		t.Errorf("Resolve(retry) = %+v, %v; want done and ready", out, err)
 	}
 }
+
+func TestFixOf(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		p    order.Problem
+		want attention.Fix
+	}{
+		{order.Problem{File: "a.csv", Row: 3, Field: "Y-tunnus"}, attention.Fix{Where: attention.InShop}},
+		{order.Problem{Field: "billing.name"}, attention.Fix{Where: attention.InShop}},
+		{order.Problem{Field: "billing.email"}, attention.Fix{Where: attention.InSettings, Form: attention.FormInvoicing}},
+		{order.Problem{Field: "lines.vat_percent"}, attention.Fix{Where: attention.InProcountor}},
+		{order.Problem{}, attention.Fix{Where: attention.InProcountor}},
+	} {
+		if got := attention.FixOf(tc.p); got != tc.want {
+			t.Errorf("FixOf(%+v) = %+v, want %+v", tc.p, got, tc.want)
+		}
+	}
+}

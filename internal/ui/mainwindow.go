@@ -31,6 +31,9 @@ type MainOptions struct {
 	Demo bool
 	// OnSettings opens the setup's forms (the wizard's steps); nil leaves them out.
 	OnSettings func()
+	// OnSettingsForm opens the setup at one form (attention.FormInvoicing …), for a problem a
+	// setting fixes; nil leaves the "fix in settings" button out.
+	OnSettingsForm func(form string)
 	// Language is the language on screen; OnLanguage switches it (the app saves it and builds
 	// the window again); nil leaves the choice out.
 	Language   settings.Language
@@ -133,8 +136,8 @@ func (m *MainWindow) build() {
 	top.Add(m.sources.box)
 
 	m.detail = newOrderDetail(m)
-	for _, tb := range tabs {
-		l := newOrderList(m, store.Query{States: tb.states}, m.detail.show)
+	for i := range tabs {
+		l := newOrderList(m, tabQuery(i), m.detail.show)
 		m.lists = append(m.lists, l)
 	}
 	items := make([]*container.TabItem, 0, len(tabs)+1)
@@ -187,16 +190,16 @@ func (m *MainWindow) Reload() {
 
 func (m *MainWindow) refreshLists() {
 	for i, tb := range tabs {
-		n := sum(m.counts, tb.states)
+		n := tabCount(m.counts, i)
 		m.tabs.Items[i].Text = t(tb.key) + fmt.Sprintf(" (%d)", n)
-		m.lists[i].reset(store.Query{States: tb.states}, n)
+		m.lists[i].reset(tabQuery(i), n)
 	}
 	m.tabs.Refresh()
 	m.history.run()
 	m.detail.reload()
 	m.updateSendButton()
 	m.status.Waiting = m.counts[store.StateReady]
-	m.status.Attention = sum(m.counts, tabs[1].states)
+	m.status.Attention = tabCount(m.counts, 1)
 	m.publish()
 }
 

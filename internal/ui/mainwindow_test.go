@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"orderbridge/assets"
+	"orderbridge/internal/attention"
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
 	"orderbridge/internal/invoice"
@@ -86,7 +87,12 @@ func newRealOrders(t testing.TB) *realOrders {
 	return r
 }
 
-func (r *realOrders) Counts(ctx context.Context) (map[store.State]int, error) { return r.s.Counts(ctx) }
+func (r *realOrders) Counts(ctx context.Context) (map[store.State]int, error) {
+	return r.s.CountsWithChanged(ctx)
+}
+func (r *realOrders) Resolve(ctx context.Context, id int64, a attention.Action) (attention.Outcome, error) {
+	return attention.Resolve(ctx, r.s, id, a)
+}
 func (r *realOrders) List(ctx context.Context, q store.Query) ([]store.Summary, error) {
 	return r.s.List(ctx, q)
 }
@@ -401,11 +407,11 @@ const badOrder = "Tilausnumero;Tilauspäivä;Y-tunnus;Laskutusnimi;Laskutusosoit
 
 func TestNeedsAttentionShowsProblemAndFix(t *testing.T) {
 	for _, tc := range []struct {
-		lang          settings.Language
-		tab, fix, btn string
+		lang                settings.Language
+		tab, fix, btn, skip string
 	}{
-		{settings.Finnish, "Vaatii huomiota (1)", "Korjaus: korjaa tieto verkkokaupassa", "Yritä uudelleen"},
-		{settings.English, "Needs attention (1)", "Fix: correct it in the web shop", "Try again"},
+		{settings.Finnish, "Vaatii huomiota (1)", "Korjaus: korjaa tieto verkkokaupassa", "Yritä uudelleen", "Älä laskuta"},
+		{settings.English, "Needs attention (1)", "Fix: correct it in the web shop", "Try again", "Do not invoice"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			o := newRealOrders(t)
@@ -436,8 +442,8 @@ func TestNeedsAttentionShowsProblemAndFix(t *testing.T) {
 			if !contains(shown, tc.btn) || !contains(shown, "77001") {
 				t.Errorf("panel %q, want order 77001 and the button %q", shown, tc.btn)
 			}
-			// Skip moves it to the skipped tab; Send after all brings it back.
-			test.Tap(m.detail.skip)
+			// "Do not invoice" moves it to the skipped tab; "Send after all" brings it back.
+			tapIn(t, m, 1, tc.skip)
 			if got := m.tabs.Items[3].Text; !strings.HasSuffix(got, "(1)") {
 				t.Errorf("skipped tab after Skip = %q, want one order", got)
 			}
