@@ -36,7 +36,8 @@ func (d *orderDetail) caseSection(c attention.Case, problems []order.Problem) fy
 	if len(c.Differences) > 0 {
 		box.Add(versionsTable(c.Differences))
 	}
-	buttons := container.NewHBox()
+	// One under another: side by side they would widen the panel past the window.
+	buttons := container.NewVBox()
 	for _, a := range c.Actions {
 		a := a
 		b := widget.NewButtonWithIcon(t("resolve."+string(a)), actionIcon(a), func() { d.resolve(a) })

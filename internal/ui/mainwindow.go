@@ -252,6 +252,7 @@ func (m *MainWindow) setMessage(msg string, bad bool) {
 		m.message.Show()
 	}
 	m.message.Refresh()
+	m.ordersBox.Refresh() // lay out again: the line came or went under the lists
 }
 
 // Import reads the configured sources now.
