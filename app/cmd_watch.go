@@ -9,7 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"orderbridge/internal/instance"
 	"orderbridge/internal/secret"
+	"orderbridge/internal/settings"
 	"orderbridge/internal/source"
 	"orderbridge/internal/source/live"
 	"orderbridge/internal/transfer"
@@ -99,6 +101,23 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 			"(set sources.folder.enabled and sources.folder.path, or sources.mailbox.enabled and sources.mailbox.*; see `orderbridge config show`)")
 		return exitSetup
 	}
+	// One Order Bridge per history: the desktop app and watch must not read the same sources twice.
+	loc, err := settings.Locate(e.home)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge watch: %v\n", err)
+		return exitSetup
+	}
+	inst, err := instance.Claim(loc.HistoryDB, nil)
+	switch {
+	case errors.Is(err, instance.ErrRunning):
+		fmt.Fprintln(e.stderr, "orderbridge watch: another Order Bridge (the desktop app or watch) already runs on this history")
+		return exitSetup
+	case err != nil:
+		fmt.Fprintf(e.stderr, "orderbridge watch: without the single-instance check: %v\n", err)
+	default:
+		defer inst.Close()
+	}
+	defer openLog(e)()
 	s, err := openHistory(ctx, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge watch: %v\n", err)

@@ -75,6 +75,9 @@ func TestWatchImportsAndSends(t *testing.T) {
 	waitEvent("folder watching", func(ev watchEvent) bool {
 		return ev.Event == "source" && ev.Source == "folder" && ev.State == "watching" && ev.Name == inbox
 	})
+	if code, _, stderr := runCLI(t, home, "watch"); code != exitSetup || !strings.Contains(stderr, "already runs on this history") {
+		t.Errorf("a second watch on the same history = %d, %q; want 2, refused", code, stderr)
+	}
 	waitEvent("the ready order sent at start", func(ev watchEvent) bool {
 		return ev.Event == "order" && ev.OrderNumber == "W-1" && ev.Outcome == "sent"
 	})
@@ -97,6 +100,11 @@ func TestWatchImportsAndSends(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("watch did not end within 10 s of its context")
+	}
+	// Its log file says what it did, for support.
+	logText, err := os.ReadFile(filepath.Join(loc.DataDir, "logs", "orderbridge.log"))
+	if err != nil || !strings.Contains(string(logText), "file handled") || !strings.Contains(string(logText), "uudet.csv") {
+		t.Errorf("watch's log file: %v\n%s", err, logText)
 	}
 }
 

@@ -28,6 +28,7 @@ import (
 	"orderbridge/internal/settings"
 	"orderbridge/internal/source/live"
 	"orderbridge/internal/store"
+	"orderbridge/internal/support"
 	"orderbridge/internal/transfer"
 	"orderbridge/internal/ui"
 )
@@ -155,13 +156,19 @@ type desktopApp struct {
 	autoStop context.CancelFunc // stops auto mode
 	autoDone chan struct{}
 	quitting bool
+	trayHost bool // a tray host shows the icon (asked once, at start)
 }
 
 // openDesktop builds the main window into w for the finished setup conf. running is the demo
 // company the wizard started in this process (nil: start it here when conf is a demo). The
 // caller runs the app and then calls close.
 func openDesktop(ctx context.Context, e *env, a fyne.App, w fyne.Window, conf *settings.Settings, running *demo.Demo) (*desktopApp, error) {
-	d := &desktopApp{e: e, a: a, w: w, ctx: ctx, running: running}
+	// Started at login the panel may come up after the app: wait a little for its tray host.
+	hostWait := time.Duration(0)
+	if e.tray {
+		hostWait = 10 * time.Second
+	}
+	d := &desktopApp{e: e, a: a, w: w, ctx: ctx, running: running, trayHost: trayHostShown(hostWait)}
 	if err := d.open(conf); err != nil {
 		d.close()
 		return nil, err
@@ -286,11 +293,11 @@ func (d *desktopApp) build() {
 	}
 	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Batch: d.batches, Demo: d.conf.Setup.Demo,
 		Context: context.WithoutCancel(d.ctx), OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
-		OnSettings: d.showSetup, OnSettingsForm: d.showSetupAt, Login: d.login()})
+		OnSettings: d.showSetup, OnSettingsForm: d.showSetupAt, Login: d.login(), SupportInfo: d.supportInfo})
 	w.SetContent(d.mw.Content())
 	w.SetTitle(lang.X("app.title", "Tilaussilta"))
 
-	if d.tray != nil || trayAvailable() {
+	if d.tray != nil || d.trayHost {
 		// NewTray again after a language switch: the menu is rebuilt in the new words.
 		d.tray, _ = ui.NewTray(a, w, ui.TrayActions{
 			Open:      func() { w.Show(); w.RequestFocus() },
@@ -308,6 +315,22 @@ func (d *desktopApp) build() {
 	}
 	d.mw.SetPaused(paused)
 	d.onStatus(d.mw.Status())
+}
+
+// supportInfo is what "Kopioi tiedot tukea varten" copies: the version, the saved settings
+// (no secret is in them), the sources' states and the last warnings and errors of the log.
+func (d *desktopApp) supportInfo() string {
+	f := support.Facts{Version: version, Now: time.Now()}
+	if loc, err := settings.Locate(d.e.home); err == nil {
+		f.Settings, _ = settings.Load(loc.SettingsFile)
+	}
+	if d.sources != nil {
+		f.Sources = d.sources.States()
+	}
+	if d.e.log != nil {
+		f.Recent, f.LogFile = d.e.log.Recent(), d.e.log.Path()
+	}
+	return support.Text(f)
 }
 
 // login is the start-at-login entry: this program, started in the tray.

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"orderbridge/internal/applog"
 )
 
 // Exit statuses shared by every command (see README.md).
@@ -25,8 +27,9 @@ const (
 // env is what every command gets: where to write, and the global options.
 type env struct {
 	stdout, stderr io.Writer
-	home           string // --home or ORDERBRIDGE_HOME; "" means the OS folders
-	tray           bool   // --tray: the desktop app starts in the tray, its window hidden
+	home           string       // --home or ORDERBRIDGE_HOME; "" means the OS folders
+	tray           bool         // --tray: the desktop app starts in the tray, its window hidden
+	log            *applog.File // the app's log file (the desktop app and watch); nil: stderr only
 }
 
 // command is one subcommand; run returns the exit status.

@@ -40,6 +40,9 @@ type MainOptions struct {
 	OnLanguage func(settings.Language)
 	// Login is the start-at-login switch (autostart.Entry is one); nil leaves it out.
 	Login Login
+	// SupportInfo is the text "Kopioi tiedot tukea varten" puts on the clipboard (support.Text);
+	// nil leaves the button out.
+	SupportInfo func() string
 	// OnStatus gets the app's status after every change, for the tray; nil means none.
 	OnStatus func(Status)
 	// Go starts background work; nil means a goroutine. Tests run the work inline.
@@ -118,7 +121,7 @@ func (m *MainWindow) build() {
 	m.importNow = widget.NewButtonWithIcon(t("main.import"), theme.ViewRefreshIcon(), m.Import)
 	m.importF = widget.NewButtonWithIcon(t("main.importfile"), theme.FileIcon(), m.pickFile)
 	bar := []fyne.CanvasObject{m.send, m.importNow, m.importF, layout.NewSpacer()}
-	if m.opts.OnSettings != nil || m.opts.OnLanguage != nil || m.opts.Login != nil {
+	if m.opts.OnSettings != nil || m.opts.OnLanguage != nil || m.opts.Login != nil || m.opts.SupportInfo != nil {
 		m.settingsBtn = widget.NewButtonWithIcon(t("main.settings"), theme.SettingsIcon(), m.showSettings)
 		bar = append(bar, m.settingsBtn)
 	}
@@ -384,6 +387,8 @@ type settingsPanel struct {
 	language *widget.Select
 	login    *widget.Check
 	setup    *widget.Button
+	support  *widget.Button
+	copied   *widget.Label
 	problem  *widget.Label
 	box      *fyne.Container
 }
@@ -440,6 +445,21 @@ func (m *MainWindow) newSettingsPanel(close func()) *settingsPanel {
 		})
 		p.box.Add(explanation(t("settings.setup.help")))
 		p.box.Add(container.NewHBox(p.setup))
+	}
+	if m.opts.SupportInfo != nil {
+		p.copied = explanation("")
+		p.copied.Hide()
+		p.support = widget.NewButtonWithIcon(t("settings.support"), theme.ContentCopyIcon(), func() {
+			if m.opts.App != nil {
+				m.opts.App.Clipboard().SetContent(m.opts.SupportInfo())
+			}
+			p.copied.SetText(t("settings.support.copied"))
+			p.copied.Show()
+		})
+		p.box.Add(widget.NewSeparator())
+		p.box.Add(explanation(t("settings.support.help")))
+		p.box.Add(container.NewHBox(p.support))
+		p.box.Add(p.copied)
 	}
 	return p
 }

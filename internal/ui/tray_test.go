@@ -195,7 +195,8 @@ func TestSettingsPanel(t *testing.T) {
 	var chosen []settings.Language
 	setup := 0
 	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, Language: settings.Finnish, Login: login,
-		OnLanguage: func(l settings.Language) { chosen = append(chosen, l) }, OnSettings: func() { setup++ }})
+		OnLanguage: func(l settings.Language) { chosen = append(chosen, l) }, OnSettings: func() { setup++ },
+		SupportInfo: func() string { return "Order Bridge v9 support details" }})
 	w.SetContent(m.Content())
 	test.Tap(m.settingsBtn)
 	p := m.settings
@@ -218,6 +219,10 @@ func TestSettingsPanel(t *testing.T) {
 		t.Errorf("language choice gave %v, want [en]", chosen)
 	}
 	test.Tap(m.settingsBtn)
+	test.Tap(m.settings.support)
+	if got := a.Clipboard().Content(); got != "Order Bridge v9 support details" || !m.settings.copied.Visible() {
+		t.Errorf("Kopioi tiedot tukea varten put %q on the clipboard (said so: %v)", got, m.settings.copied.Visible())
+	}
 	test.Tap(m.settings.setup)
 	if setup != 1 {
 		t.Errorf("the setup button opened the setup %d times, want 1", setup)
