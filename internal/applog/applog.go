@@ -131,4 +131,3 @@ func (l *File) Logger(also slog.Handler) *slog.Logger {
 	}
 	return slog.New(slog.NewMultiHandler(l.Handler(slog.LevelInfo), also))
 }
-
