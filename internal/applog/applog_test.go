@@ -2,7 +2,6 @@ package applog
 
 import (
 	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,5 +47,4 @@ func TestLogRotatesAndNeverHoldsSecrets(t *testing.T) {
 	if fi, _ := os.Stat(filepath.Join(dir, FileName)); fi.Size() > 2000 || fi.Mode().Perm() != 0o600 {
 		t.Errorf("log file is %d bytes, mode %v; want at most 2000, 0600", fi.Size(), fi.Mode().Perm())
 	}
-	_ = slog.LevelInfo
 }
