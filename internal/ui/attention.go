@@ -22,16 +22,11 @@ func (d *orderDetail) caseSection(c attention.Case, problems []order.Problem) fy
 	box.Add(paragraph(inText(c.Explanation)))
 	fixForm := ""
 	for _, p := range problems {
-		line := problemText(p)
-		d.problems = append(d.problems, line)
-		l := widget.NewLabel("• " + line)
-		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.DangerImportance
 		fix := attention.FixOf(p)
 		if fix.Where == attention.InSettings && fixForm == "" {
 			fixForm = fix.Form
 		}
-		box.Add(container.NewVBox(l, explanation(t("detail.fix", map[string]any{"Fix": t("fix." + string(fix.Where))}))))
+		box.Add(d.problemLine(p, t("fix."+string(fix.Where))))
 	}
 	if len(c.Differences) > 0 {
 		box.Add(versionsTable(c.Differences))
@@ -54,6 +49,16 @@ func (d *orderDetail) caseSection(c attention.Case, problems []order.Problem) fy
 	}
 	box.Add(buttons)
 	return box
+}
+
+// problemLine is one problem with where to fix it; it is kept in d.problems for tests.
+func (d *orderDetail) problemLine(p order.Problem, fix string) fyne.CanvasObject {
+	line := problemText(p)
+	d.problems = append(d.problems, line)
+	l := widget.NewLabel("• " + line)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	return container.NewVBox(l, explanation(t("detail.fix", map[string]any{"Fix": fix})))
 }
 
 // versionsTable shows the two versions side by side: one row per detail that differs.

@@ -173,13 +173,7 @@ func (d *orderDetail) render(story *store.Story, res *invoice.Result, perr error
 		if len(problems) > 0 {
 			d.box.Add(heading(t("detail.problems")))
 			for _, p := range problems {
-				line := problemText(p)
-				d.problems = append(d.problems, line)
-				l := widget.NewLabel("• " + line)
-				l.Wrapping = fyne.TextWrapWord
-				l.Importance = widget.DangerImportance
-				fix := explanation(t("detail.fix", map[string]any{"Fix": fixText(p)}))
-				d.box.Add(container.NewVBox(l, fix))
+				d.box.Add(d.problemLine(p, fixText(p)))
 			}
 		}
 		d.box.Add(d.actions(o.State))
