@@ -129,7 +129,8 @@ func importFile(ctx context.Context, im *transfer.Importer, path string, opts fo
 	}
 	defer f.Close()
 	doc := transfer.Document{Name: filepath.Base(path), Source: store.SourceManual, Origin: absPath(path)}
-	return im.ImportFile(ctx, path, doc, f, size, opts)
+	res, _, err := im.ImportFile(ctx, path, doc, f, size, opts)
+	return res, err
 }
 
 func absPath(p string) string {

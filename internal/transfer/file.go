@@ -19,30 +19,36 @@ import (
 // Import, so that memory stays flat for a file of any size up to
 // format.MaxFileSize. A document whose rows of one order are apart is read
 // once more, gathering its orders. A document that cannot be read is
-// recorded as failed (ImportFailed); the error is the history's only.
-func (im *Importer) ImportFile(ctx context.Context, name string, doc Document, src io.ReaderAt, size int64, opts format.Options) (Result, error) {
+// recorded as failed (ImportFailed) and failed says why (for the source's
+// own record: the folder's note, the mail's keyword); err is about the
+// history only: nothing of the document was committed then.
+func (im *Importer) ImportFile(ctx context.Context, name string, doc Document, src io.ReaderAt, size int64, opts format.Options) (res Result, failed, err error) {
 	if doc.SHA256 == "" {
 		h := sha256.New()
-		if _, err := io.Copy(h, io.NewSectionReader(src, 0, size)); err != nil {
-			return im.ImportFailed(ctx, doc, fmt.Errorf("tiedostoa ei voi lukea (cannot read the file): %w", err))
+		if _, rerr := io.Copy(h, io.NewSectionReader(src, 0, size)); rerr != nil {
+			failed = fmt.Errorf("tiedostoa ei voi lukea (cannot read the file): %w", rerr)
+			res, err = im.ImportFailed(ctx, doc, failed)
+			return res, failed, err
 		}
 		doc.SHA256 = hex.EncodeToString(h.Sum(nil))
 	}
-	d, err := format.Open(name, src, size)
-	if err != nil {
-		return im.ImportFailed(ctx, doc, err)
+	d, ferr := format.Open(name, src, size)
+	if ferr != nil {
+		res, err = im.ImportFailed(ctx, doc, ferr)
+		return res, ferr, err
 	}
 	doc.Format = d.Format
 	read := func(gather bool) func(yield func(order.Order) error) error {
 		return func(yield func(order.Order) error) error { return d.Orders(opts, gather, yield) }
 	}
-	res, err := im.importEach(ctx, doc, true, read(false))
+	res, err = im.importEach(ctx, doc, true, read(false))
 	if errors.Is(err, errNotGrouped) {
 		res, err = im.importEach(ctx, doc, false, read(true))
 	}
 	var re *readError
 	if errors.As(err, &re) {
-		return im.ImportFailed(ctx, doc, re.err)
+		res, err = im.ImportFailed(ctx, doc, re.err)
+		return res, re.err, err
 	}
-	return res, err
+	return res, nil, err
 }

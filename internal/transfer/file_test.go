@@ -30,10 +30,14 @@ func (f *fixture) importFile(name, content string) Result {
 		f.t.Fatal(err)
 	}
 	defer file.Close()
-	res, err := f.im.ImportFile(f.ctx, name, Document{Name: name, Source: store.SourceFolder, Origin: path}, file, size, format.Options{})
+	res, failed, err := f.im.ImportFile(f.ctx, name, Document{Name: name, Source: store.SourceFolder, Origin: path}, file, size, format.Options{})
 	if err != nil {
 		f.t.Fatalf("ImportFile(%s): %v", name, err)
 	}
+	if (failed != nil) != (res.FailedDocuments == 1) {
+		f.t.Fatalf("ImportFile(%s) = %+v, failed %v: a failed document and its reason go together", name, res, failed)
+	}
+	f.lastFailed = failed
 	return res
 }
 
@@ -118,7 +122,7 @@ func TestImportFileUnreadable(t *testing.T) {
 		{"book.xlsx", "PK\x03\x04 not really a zip", "Excel"},
 	} {
 		res := f.importFile(tt.name, tt.content)
-		if res.FailedDocuments != 1 || !strings.Contains(res.Reason, tt.says) || !strings.Contains(res.Problems[0].Message, tt.says) {
+		if res.FailedDocuments != 1 || !strings.Contains(f.lastFailed.Error(), tt.says) || !strings.Contains(res.Problems[0].Message, tt.says) {
 			t.Errorf("ImportFile(%s) = %+v, want a failed document saying %q", tt.name, res, tt.says)
 		}
 	}

@@ -50,10 +50,6 @@ type Result struct {
 
 	Problems []Problem
 
-	// Reason is why the document could not be read at all, when
-	// FailedDocuments is 1 (ImportFailed); Add does not keep it.
-	Reason string
-
 	unlisted int // problems of this document past MaxListedProblems
 }
 
@@ -331,7 +327,6 @@ func (im *Importer) ImportFailed(ctx context.Context, doc Document, reason error
 	if err != nil {
 		return Result{}, fmt.Errorf("transfer: import %s: %w", doc.Name, err)
 	}
-	res.Reason = reason.Error()
 	res.Problems = []Problem{{File: doc.Name,
 		Message:   "Tiedostoa ei tuotu: " + reason.Error(),
 		MessageEN: "The file was not imported: " + reason.Error()}}

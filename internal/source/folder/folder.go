@@ -19,6 +19,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"orderbridge/internal/format"
+	"orderbridge/internal/source"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -40,9 +41,10 @@ const (
 // be read again and again.
 var ErrFolderNotWritable = errors.New("folder: the folder is read-only")
 
-// Importer commits a document and its orders; transfer.Importer is one.
+// Importer parses and commits a document, or records it as failed;
+// transfer.Importer is one.
 type Importer interface {
-	ImportFile(ctx context.Context, name string, doc transfer.Document, src io.ReaderAt, size int64, opts format.Options) (transfer.Result, error)
+	ImportFile(ctx context.Context, name string, doc transfer.Document, src io.ReaderAt, size int64, opts format.Options) (res transfer.Result, failed, err error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -68,6 +70,9 @@ type Config struct {
 	// OnHandled, when set, is told about every file handled (from the
 	// goroutine that runs Run or ScanOnce).
 	OnHandled func(Handled)
+	// OnState, when set, is told when Run's state changes: watching, or
+	// retrying (the folder is missing or read-only) at the next rescan.
+	OnState func(source.State)
 	// Now gives the date for the processed/YYYY-MM folder and the note of a
 	// failed file; nil: time.Now. (How long a file has been still is always
 	// measured on the real clock.)
@@ -77,11 +82,13 @@ type Config struct {
 // Watcher imports the files that land in one folder. Run and ScanOnce must
 // not run at the same time.
 type Watcher struct {
-	cfg Config
-	im  Importer
-	log *slog.Logger
+	cfg  Config
+	im   Importer
+	log  *slog.Logger
+	wake chan struct{} // Rescan's request to Run
 
-	blocked string // the last "cannot use the folder" message, logged once
+	blocked string       // the last "cannot use the folder" message, logged once
+	state   source.State // the last state told to OnState
 	// stuck are files imported but not moved (the folder turned read-only in
 	// between): not read again while this process runs.
 	stuck map[string]observation
@@ -112,7 +119,17 @@ func New(cfg Config, im Importer) (*Watcher, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Watcher{cfg: cfg, im: im, log: log.With("source", "folder", "dir", cfg.Dir), stuck: map[string]observation{}}, nil
+	return &Watcher{cfg: cfg, im: im, log: log.With("source", "folder", "dir", cfg.Dir), stuck: map[string]observation{},
+		wake: make(chan struct{}, 1)}, nil
+}
+
+// Rescan asks Run to list the folder again now ("Tuo nyt" while the
+// watcher runs); requests that come while one waits are merged.
+func (w *Watcher) Rescan() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // observation is what a file looked like, and since when.
@@ -179,13 +196,28 @@ func (w *Watcher) usable() error {
 			w.log.Error("the inbox folder cannot be used; its files stay where they are", "err", err)
 			w.blocked = msg
 		}
+		w.tell(source.Retrying, err) // again each time: the next try moved on
 		return err
 	}
 	if w.blocked != "" {
 		w.log.Info("the inbox folder can be used again")
 		w.blocked = ""
 	}
+	w.tell(source.Watching, nil)
 	return nil
+}
+
+// tell passes a change of state to OnState.
+func (w *Watcher) tell(c source.Condition, reason error) {
+	if w.cfg.OnState == nil || c == source.Watching && w.state.Condition == source.Watching {
+		return
+	}
+	now := time.Now()
+	w.state = source.State{Kind: source.Folder, Name: w.cfg.Dir, Condition: c, Reason: reason, Since: now}
+	if c == source.Retrying {
+		w.state.Retry = now.Add(w.cfg.Rescan)
+	}
+	w.cfg.OnState(w.state)
 }
 
 func (w *Watcher) checkWritable() error {
@@ -371,6 +403,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 			rescan()
 		case <-full.C:
 			rescan()
+		case <-w.wake:
+			rescan()
 		case <-tick.C:
 			w.settle(ctx, pending)
 		}
@@ -439,16 +473,14 @@ func (w *Watcher) take(ctx context.Context, name string, ob observation) (transf
 	)
 	f, size, openErr := format.OpenFile(path)
 	if openErr != nil {
+		reason = openErr
 		res, err = w.im.ImportFailed(ctx, doc, openErr)
 	} else {
-		res, err = w.im.ImportFile(ctx, name, doc, f, size, w.cfg.Options)
+		res, reason, err = w.im.ImportFile(ctx, name, doc, f, size, w.cfg.Options)
 		f.Close()
 	}
 	if err != nil {
 		return res, err
-	}
-	if res.FailedDocuments > 0 {
-		reason = errors.New(res.Reason)
 	}
 	h := Handled{Path: path, Failed: reason != nil, Result: res}
 	if reason != nil {
