@@ -22,8 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver; pure Go, no cgo
 )
 
 //go:embed migrations/*.sql
@@ -62,11 +60,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	s.db = db
+	s.db = sql.OpenDB(persistentWAL(dsn(path)))
+	db := s.db
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
