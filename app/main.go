@@ -24,6 +24,7 @@ const (
 
 // env is what every command gets: where to write, and the global options.
 type env struct {
+	stdin          io.Reader // only `login` reads it: the secrets, never from the command line
 	stdout, stderr io.Writer
 	home           string // --home or ORDERBRIDGE_HOME; "" means the OS folders
 	tray           bool   // --tray: the desktop app starts in the tray, its window hidden
@@ -42,6 +43,7 @@ func commands() map[string]command {
 		"gui":     {"the desktop app, as with no command; --tray starts it hidden in the tray", runGUICommand},
 		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
 		"import":  {"import order files, or with no FILE the folder and mailbox once: import [FILE…]", runImport},
+		"login":   {"save the Procountor key and the mailbox password in the OS keyring, asked without echo: login [--stdin] [SECRET…]", runLogin},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
 		"preview": {"print the invoices that would be sent, as JSON: preview [--offline] FILE…", runPreview},
 		"sandbox": {"run the local Procountor sandbox: sandbox [--addr 127.0.0.1:0] [--state FILE] [fault flags]", runSandbox},
@@ -67,7 +69,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("orderbridge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&e.home, "home", os.Getenv("ORDERBRIDGE_HOME"), "one `folder` for the settings and the history")
