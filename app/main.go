@@ -41,7 +41,7 @@ func commands() map[string]command {
 		"config":  {"show or change settings: config show [--text], config set KEY VALUE", runConfig},
 		"doctor":  {"check the settings, keyring, watched folder and mailbox, one line each", runDoctor},
 		"gui":     {"the desktop app, as with no command; --tray starts it hidden in the tray", runGUICommand},
-		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
+		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--from DAY] [--to DAY] [--limit N | --all] [--json | --csv]", runHistory},
 		"import":  {"import order files, or with no FILE the folder and mailbox once: import [FILE…]", runImport},
 		"login":   {"save the Procountor key and the mailbox password in the OS keyring, asked without echo: login [--stdin] [SECRET…]", runLogin},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
