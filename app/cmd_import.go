@@ -89,10 +89,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "orderbridge import: stopped; the files before this one are imported")
 			break
 		}
-		res, err := importFile(ctx, im, path, opts)
-		if transfer.DiskFull(err) {
-			res, err = transfer.DiskFullResult(path, filepath.Dir(s.Path())), nil
-		}
+		res, err := importFile(ctx, im, path, opts, filepath.Dir(s.Path()))
 		if err != nil {
 			// The history itself failed: nothing of this file was committed.
 			fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
@@ -131,8 +128,17 @@ func runImport(ctx context.Context, e *env, args []string) int {
 
 // importFile reads, parses and imports one file. A file that cannot be read
 // or parsed is a problem of that file (recorded as a failed document when its
-// bytes could be read), not an error: the other files go on.
-func importFile(ctx context.Context, im *transfer.Importer, path string, opts format.Options) (transfer.Result, error) {
+// bytes could be read), not an error: the other files go on. So is a full
+// disk where the history is (dataDir): nothing is committed, the file stays.
+func importFile(ctx context.Context, im *transfer.Importer, path string, opts format.Options, dataDir string) (transfer.Result, error) {
+	res, err := readAndImport(ctx, im, path, opts)
+	if transfer.DiskFull(err) {
+		return transfer.DiskFullResult(path, dataDir), nil
+	}
+	return res, err
+}
+
+func readAndImport(ctx context.Context, im *transfer.Importer, path string, opts format.Options) (transfer.Result, error) {
 	data, err := format.ReadFile(path)
 	if err != nil {
 		return transfer.Result{Documents: 1, FailedDocuments: 1, Problems: []transfer.Problem{{File: path,

@@ -22,6 +22,7 @@ import (
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
 	"orderbridge/internal/invoice"
+	"orderbridge/internal/ledger"
 	"orderbridge/internal/procountor"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
@@ -108,13 +109,18 @@ func (d *deskOrders) Import(ctx context.Context) (transfer.Result, error) {
 func (d *deskOrders) ImportFiles(ctx context.Context, paths []string) (transfer.Result, error) {
 	var total transfer.Result
 	for _, p := range paths {
-		res, err := importFile(ctx, d.im, p, d.opts)
+		res, err := importFile(ctx, d.im, p, d.opts, filepath.Dir(d.s.Path()))
 		total.Add(res)
 		if err != nil {
 			return total, err
 		}
 	}
 	return total, nil
+}
+
+// ExportCSV writes the bookkeeper's CSV, as `history --csv` does.
+func (d *deskOrders) ExportCSV(ctx context.Context, w io.Writer, q store.Query) (int, error) {
+	return ledger.Write(ctx, w, d.s, q, string(d.conf.UI.Language))
 }
 
 func (d *deskOrders) Skip(ctx context.Context, id int64, reason string) error {
@@ -238,7 +244,7 @@ func (d *desktopApp) build() {
 	// in flight finish (and cuts it off itself after quitWait).
 	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Demo: d.conf.Setup.Demo,
 		Context: context.WithoutCancel(d.ctx), OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
-		OnSettings: d.showSetup, Login: d.login()})
+		OnSettings: d.showSetup, Login: d.login(), ExportCSV: d.orders.ExportCSV})
 	w.SetContent(d.mw.Content())
 	w.SetTitle(lang.X("app.title", "Tilaussilta"))
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -38,6 +39,9 @@ type MainOptions struct {
 	Go func(work func())
 	// Context bounds background work; nil means context.Background().
 	Context context.Context
+	// ExportCSV writes the bookkeeper's CSV of the orders q selects (all of
+	// them, not a page) to w and says how many; nil leaves "Vie CSV" out.
+	ExportCSV func(ctx context.Context, w io.Writer, q store.Query) (int, error)
 }
 
 // Login starts the app when the user logs in.
@@ -75,6 +79,7 @@ type MainWindow struct {
 	history   *historyView
 	progress  *progressView
 	message   *widget.Label
+	diskFull  *widget.Label // the banner while the history's disk is full
 
 	settingsBtn *widget.Button
 	settings    *settingsPanel // while the settings dialog is open
@@ -112,6 +117,11 @@ func (m *MainWindow) build() {
 		bar = append(bar, m.settingsBtn)
 	}
 	top := container.NewVBox()
+	m.diskFull = widget.NewLabelWithStyle(t("diskfull.banner"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	m.diskFull.Wrapping = fyne.TextWrapWord
+	m.diskFull.Importance = widget.DangerImportance
+	m.diskFull.Hide()
+	top.Add(m.diskFull)
 	if m.opts.Demo {
 		banner := widget.NewLabelWithStyle(t("demo.banner"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		banner.Wrapping = fyne.TextWrapWord
@@ -220,6 +230,23 @@ func (m *MainWindow) SetPaused(paused bool) {
 	m.publish()
 }
 
+// setDiskFull shows or hides the banner that the disk is full, and tells the tray.
+func (m *MainWindow) setDiskFull(full bool) {
+	if full == m.status.DiskFull {
+		return
+	}
+	m.status.DiskFull = full
+	if full {
+		m.diskFull.Show()
+	} else {
+		m.diskFull.Hide()
+	}
+	m.publish()
+}
+
+// DiskFull says whether the window shows that the disk is full.
+func (m *MainWindow) DiskFull() bool { return m.status.DiskFull }
+
 // Sending says whether a batch is being sent.
 func (m *MainWindow) Sending() bool { return m.sending }
 
@@ -276,6 +303,7 @@ func (m *MainWindow) Imported(res transfer.Result, err error) {
 
 func (m *MainWindow) imported(res transfer.Result, err error) {
 	m.updateSendButton()
+	m.setDiskFull(res.NotImported > 0 || transfer.DiskFull(err))
 	if err != nil {
 		m.setMessage(t("main.error.import", map[string]any{"Problem": err.Error()}), true)
 		m.Reload()
@@ -352,10 +380,21 @@ func describeSummary(s transfer.Summary) string {
 	add(s.NeedsAttention+s.Failed, "batch.attention")
 	add(s.Retry+s.InDoubt, "batch.retry")
 	add(s.Skipped, "batch.notstarted")
+	if s.Waiting > 0 && !s.NextRetry.IsZero() {
+		parts = append(parts, t("batch.waiting", map[string]any{"N": s.Waiting, "At": s.NextRetry.Local().Format(clockLayout())}))
+	}
 	if len(parts) == 0 {
 		return t("batch.nothing")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// clockLayout is a time of day as the language writes it: 12.05 or 12:05.
+func clockLayout() string {
+	if english() {
+		return "15:04"
+	}
+	return "15.04"
 }
 
 // settingsPanel is the main window's settings: the language, start at login, and the setup's

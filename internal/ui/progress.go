@@ -272,6 +272,7 @@ func (m *MainWindow) finished(sum transfer.Summary, err error, links []invoiceLi
 	m.sending = false
 	m.halt, m.stop = nil, nil
 	m.status.Sending = false
+	m.setDiskFull(sum.DiskFull)
 	m.progress.finish(sum, err, links)
 	m.Reload()
 	if m.opts.App != nil {
