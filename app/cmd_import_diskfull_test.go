@@ -3,9 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"orderbridge/internal/secret"
 	"orderbridge/internal/store/fulldisk"
 	"orderbridge/internal/transfer"
 )
@@ -65,5 +67,35 @@ func TestImportFullDisk(t *testing.T) {
 	}
 	if rows := historyJSON(t, home); len(rows) != 3 {
 		t.Errorf("history after freeing space has %d orders; want 3, each once", len(rows))
+	}
+}
+
+// TestImportMailboxFullDisk: a mail read while the disk is full is not
+// flagged nor passed: the import says disk_full, and the first import after
+// space is freed imports its orders, once.
+func TestImportMailboxFullDisk(t *testing.T) {
+	disk := fulldisk.Mount(t, "3m")
+	home := disk.Dir
+	port := startIMAP(t, "shop", "imap-pw-for-test")
+	mustConfig(t, home, "sources.mailbox.enabled", "true", "sources.mailbox.host", "127.0.0.1",
+		"sources.mailbox.port", strconv.Itoa(port), "sources.mailbox.security", "plain",
+		"sources.mailbox.username", "shop", "sources.mailbox.folder", "Tilaukset")
+	t.Setenv(secret.EnvIMAPPassword, "imap-pw-for-test")
+	if code, sum, errOut := importJSON(t, home); code != exitOK || sum.Documents != 0 {
+		t.Fatalf("import of an empty mailbox = %d %+v: %s", code, sum, errOut)
+	}
+	deliver(t, port, "shop", "imap-pw-for-test", "Tilaukset", orderMailWith(t, samplePath(t, "sample_fi_orders.csv")))
+
+	disk.Fill(t)
+	code, sum, errOut := importJSON(t, home)
+	if code != exitProblem || sum.NotImported != 1 || sum.Orders.New != 0 || len(sum.Problems) != 1 || sum.Problems[0].Code != transfer.ProblemDiskFull {
+		t.Fatalf("import from the mailbox on a full disk = %d %+v (stderr %q); want 1 with one disk_full problem", code, sum, errOut)
+	}
+	disk.Free(t)
+	if code, sum, errOut := importJSON(t, home); code != exitOK || sum.Orders.New != 5 {
+		t.Fatalf("import from the mailbox after freeing space = %d %+v (stderr %q); want the mail's 5 orders", code, sum, errOut)
+	}
+	if code, sum, _ := importJSON(t, home); code != exitOK || sum.Documents != 0 {
+		t.Errorf("a third import = %d %+v; want nothing: the mail was handled once", code, sum)
 	}
 }
