@@ -33,6 +33,9 @@ func TestFullDisk(t *testing.T) {
 			t.Errorf("after close: %v; want the file kept (persistent WAL)", err)
 		}
 	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() != 0 {
+		t.Errorf("after close the WAL has %d bytes; want it emptied (journal_size_limit), its space given back", fi.Size())
+	}
 
 	disk.Fill(t)
 	s, err = Open(ctx, path)

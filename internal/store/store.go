@@ -74,7 +74,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // (busy_timeout) instead of failing with SQLITE_BUSY halfway.
 func dsn(p string) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	// journal_size_limit: the WAL files are kept (see persistentWAL), so the
+	// WAL is cut back to this after a checkpoint and emptied at the last close
+	// instead of keeping its largest size on disk for ever.
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "journal_size_limit(67108864)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
