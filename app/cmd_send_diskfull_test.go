@@ -1,15 +1,10 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"orderbridge/internal/order"
-	"orderbridge/internal/settings"
-	"orderbridge/internal/store"
 	"orderbridge/internal/store/fulldisk"
-	"orderbridge/internal/transfer"
 )
 
 // TestSendCommandFullDisk: `send` with the history's disk full creates
@@ -18,30 +13,7 @@ import (
 func TestSendCommandFullDisk(t *testing.T) {
 	disk := fulldisk.Mount(t, "3m")
 	srv, url := startSendSandbox(t)
-	home := disk.Dir
-	loc, err := settings.Locate(home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds := srv.Credentials()
-	conf := settings.Defaults()
-	conf.Procountor.Environment = settings.EnvironmentCustom
-	conf.Procountor.BaseURL, conf.Procountor.ClientID, conf.Procountor.RedirectURI = url, creds.ClientID, creds.RedirectURI
-	if err := settings.Save(loc.SettingsFile, conf); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ORDERBRIDGE_PROCOUNTOR_API_KEY", creds.APIKey)
-	t.Setenv("ORDERBRIDGE_PROCOUNTOR_CLIENT_SECRET", creds.ClientSecret)
-	s, err := store.Open(context.Background(), loc.HistoryDB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := transfer.Document{Name: "orders.csv", Data: []byte(t.Name()), Source: store.SourceManual}
-	if _, err := transfer.NewImporter(s).Import(context.Background(), doc,
-		[]order.Order{sendOrder("F-1", "Maija Meikäläinen"), sendOrder("F-2", "Matti Virtanen")}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	home := sendHomeIn(t, disk.Dir, srv, url, sendOrder("F-1", "Maija Meikäläinen"), sendOrder("F-2", "Matti Virtanen"))
 
 	disk.Fill(t)
 	code, sum, stderr := runSendCLI(t, home)
