@@ -159,6 +159,15 @@ func (g *guiSetup) CheckConnection(ctx context.Context, s *settings.Settings) (p
 	return c.CheckConnection(ctx)
 }
 
+// Probe runs Procountor's read-only probe for s with the keyring's secrets.
+func (g *guiSetup) Probe(ctx context.Context, s *settings.Settings) (procountor.ProbeReport, error) {
+	c, err := checkClient(s, secret.Keyring{}, g.runningDemo())
+	if err != nil {
+		return procountor.ProbeReport{}, err
+	}
+	return c.Probe(ctx)
+}
+
 // checkClient is the Procountor client for a connection check of s. It never retries: a check
 // reports at once and the user presses "Try again".
 func checkClient(s *settings.Settings, keys ui.Secrets, running *demo.Demo) (*procountor.Client, error) {
@@ -173,6 +182,7 @@ func checkClient(s *settings.Settings, keys ui.Secrets, running *demo.Demo) (*pr
 		return nil, err
 	}
 	cfg.BaseURL, cfg.ClientID, cfg.RedirectURI = base, s.Procountor.ClientID, s.Procountor.RedirectURI
+	cfg.Learned, cfg.RateLimit = s.Procountor.LearnedHere(), s.Transfer.RateLimit
 	if cfg.APIKey, err = keys.Get(secret.ProcountorAPIKey); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -42,9 +41,9 @@ type CompanyReader interface {
 // LoadCompany reads the company's default invoice bank account, its sales VAT
 // percentages and statuses (GET /company, /vats/default, /bankaccounts).
 //
-// The account must be ACTIVE and marked defaultForInvoice: whether Procountor
-// falls back to a default when paymentInfo.bankAccount is left out is UNSURE,
-// so we never guess one; with none marked the error lists the accounts.
+// The account is procountor.InvoiceAccount's, the same rule as the connection
+// check's: ACTIVE and marked defaultForInvoice; with none marked the error
+// lists the accounts.
 func LoadCompany(ctx context.Context, c CompanyReader) (Company, error) {
 	co, err := c.Company(ctx)
 	if err != nil {
@@ -76,25 +75,12 @@ func LoadCompany(ctx context.Context, c CompanyReader) (Company, error) {
 	if len(out.VATPercents) == 0 || len(out.VATStatuses) == 0 {
 		return Company{}, fmt.Errorf("invoice: %w (GET /vats/default lists %d rates and %d statuses for sales)", ErrNoSalesVAT, len(out.VATPercents), len(out.VATStatuses))
 	}
-	var active []string
-	for _, a := range accts.Results {
-		if a.Status != "" && a.Status != "ACTIVE" {
-			continue
-		}
-		iban := strings.ReplaceAll(a.IBAN, " ", "")
-		if iban == "" {
-			continue
-		}
-		if a.DefaultForInvoice {
-			out.BankAccount = iban
-			return out, nil
-		}
-		active = append(active, iban)
+	acc, err := procountor.InvoiceAccount(accts.Results)
+	if err != nil {
+		return Company{}, fmt.Errorf("invoice: %w: %w", ErrNoBankAccount, err)
 	}
-	if len(active) == 0 {
-		return Company{}, fmt.Errorf("invoice: %w: there is no active bank account; add one in Procountor", ErrNoBankAccount)
-	}
-	return Company{}, fmt.Errorf("invoice: %w: mark one of the active accounts (%s) as the default for invoices in Procountor", ErrNoBankAccount, strings.Join(active, ", "))
+	out.BankAccount = acc.IBAN
+	return out, nil
 }
 
 // OfflineIBAN is the bank account of OfflineCompany: the example account of

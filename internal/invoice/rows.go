@@ -216,6 +216,7 @@ func (j *job) vat() {
 		j.legal(lang, "ALV 0 %, yhteisömyynti (AVL 72 a §)",
 			"VAT 0 %, intra-Community supply (Article 138 of Directive 2006/112/EC)")
 		j.addInfo("Ostajan ALV-tunniste / Buyer's VAT number: " + o.Billing.VATID)
+		j.euBuyer(o.Billing.VATID)
 	case finland && anyZero:
 		o.Warn("lines.vat_percent", "Kotimaan myynnissä on ALV 0 % -rivejä; laskulle ei tule verottomuuden perustetta. Lisää se Procountorissa, jos sitä tarvitaan.",
 			"A domestic sale has VAT 0 % rows; the invoice gets no reason for the exemption. Add it in Procountor if one is needed.")

@@ -11,6 +11,8 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
+	"orderbridge/internal/procountor"
 )
 
 // Version is the settings file format this build reads and writes. A file
@@ -54,6 +56,9 @@ type Procountor struct {
 	BaseURL     string      `json:"base_url"` // used when Environment is custom
 	ClientID    string      `json:"client_id"`
 	RedirectURI string      `json:"redirect_uri"`
+	// Learned is what probes found out, per environment and company (see LearnedKey); it is
+	// written by the probe, not by `config set`.
+	Learned map[string]procountor.Learned `json:"learned,omitempty"`
 }
 
 // Environment is the Procountor environment.
@@ -283,6 +288,7 @@ func Defaults() *Settings {
 func (s *Settings) Clone() *Settings {
 	c := *s
 	c.Sources.Mailbox.Senders = slices.Clone(s.Sources.Mailbox.Senders)
+	c.Procountor.Learned = maps.Clone(s.Procountor.Learned)
 	c.Invoice.VATByCode = maps.Clone(s.Invoice.VATByCode)
 	if c.Invoice.VATByCode == nil {
 		c.Invoice.VATByCode = VATRates{}

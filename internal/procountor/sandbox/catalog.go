@@ -82,7 +82,7 @@ func (s *Server) vatsDefault(w http.ResponseWriter, r *http.Request) {
 // bankAccounts is GET /bankaccounts (CompanyBankAccountSearchResult).
 func (s *Server) bankAccounts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if errs := checkQuery(q, "page", "size"); errs != nil {
+	if errs := s.checkQuery(q, "page", "size"); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -116,7 +116,7 @@ var productQueryParams = []string{"name", "code", "type", "group", "active", "pr
 // group, active; paged by previousId and size (ids above previousId, ascending).
 func (s *Server) searchProducts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if errs := checkQuery(q, productQueryParams...); errs != nil {
+	if errs := s.checkQuery(q, productQueryParams...); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -177,6 +177,9 @@ func (s *Server) searchProducts(w http.ResponseWriter, r *http.Request) {
 		return a.ID - b.ID
 	})
 	n := min(size, len(found))
+	if s.emptySearch(w, n, "Product") {
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"results": append([]product{}, found[:n]...),
 		"meta":    meta{PageNumber: 0, PageSize: size, ResultCount: n, TotalCount: int64(len(found))},

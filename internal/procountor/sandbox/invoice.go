@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -294,6 +295,12 @@ func (s *Server) validateInvoiceLocked(inv *invoice, q url.Values) []fieldError 
 	case !hasVATStatus(*inv.VatStatus):
 		p.addf("vatStatus", "VAT status %d is not in use for the company's sales (in use: 1, 3, 5, 12)", *inv.VatStatus)
 	}
+	// UNSURE, the stricter reading: Procountor's own EU goods example (help article 360016464057)
+	// gives the buyer's VAT number in counterParty.taxCode for an intra-Community sale, so one
+	// without it is refused.
+	if inv.VatStatus != nil && *inv.VatStatus == 5 && (inv.CounterParty == nil || !euVATNumber.MatchString(inv.CounterParty.TaxCode)) {
+		p.add("counterParty.taxCode", "an intra-Community sale (vatStatus 5) needs the buyer's EU VAT number in counterParty.taxCode")
+	}
 
 	checkDateRange(&p, "deliveryStartDate", inv.DeliveryStartDate, "deliveryEndDate", inv.DeliveryEndDate)
 	if e.check(&p, "deliveryMethod", enumDelivery, inv.DeliveryMethod) && inv.DeliveryMethod == "OTHER" {
@@ -345,6 +352,9 @@ func notNull(m json.RawMessage) bool {
 	s := strings.TrimSpace(string(m))
 	return s != "" && s != "null"
 }
+
+// euVATNumber is the shape of an EU VAT number: a country prefix and 2–13 letters or digits.
+var euVATNumber = regexp.MustCompile(`^[A-Z]{2}[0-9A-Z+*]{2,13}$`)
 
 func (s *Server) checkCounterParty(p *problems, inv *invoice) {
 	cp := inv.CounterParty
@@ -645,7 +655,7 @@ func (s *Server) checkChannel(p *problems, inv *invoice) {
 // createInvoice is POST /invoices.
 func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if errs := checkQuery(q, "addCollectionPenalCosts"); errs != nil {
+	if errs := s.checkQuery(q, "addCollectionPenalCosts"); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -700,7 +710,6 @@ func (s *Server) completeInvoiceLocked(inv *invoice) {
 	n := &s.st.Next
 	v := s.newVersionLocked()
 	inv.ID, n.InvoiceID = n.InvoiceID, n.InvoiceID+1
-	inv.InvoiceNumber, n.InvoiceNumber = n.InvoiceNumber, n.InvoiceNumber+1
 	inv.LedgerReceiptID, n.LedgerReceiptID = n.LedgerReceiptID, n.LedgerReceiptID+1
 	inv.Status = "UNFINISHED"
 	inv.Version = v
@@ -721,16 +730,11 @@ func (s *Server) completeInvoiceLocked(inv *invoice) {
 	if cp.EinvoiceAddress == nil {
 		cp.EinvoiceAddress = &einvoiceAddress{}
 	}
+	if !s.variant(VariantLateInvoiceNumber) {
+		s.numberLocked(inv)
+	}
 	pi := inv.PaymentInfo
 	if ref := pi.BankReferenceCode; ref != nil {
-		switch {
-		case *ref == "" && pi.BankReferenceCodeType == "RF":
-			gen := rfReference(finnishReference(strconv.Itoa(inv.InvoiceNumber)))
-			pi.BankReferenceCode = &gen
-		case *ref == "":
-			gen := finnishReference(strconv.Itoa(inv.InvoiceNumber))
-			pi.BankReferenceCode = &gen
-		}
 		if pi.BankReferenceCodeType == "" {
 			pi.BankReferenceCodeType = "FI"
 		}
@@ -751,6 +755,28 @@ func (s *Server) completeInvoiceLocked(inv *invoice) {
 	}
 	inv.TravelInformationItems, inv.InvoiceApprovalInformation, inv.InvoiceOperatorInfo = nil, nil, nil
 	inv.InvoiceSumInfo = sumInfos(inv)
+}
+
+// numberLocked gives inv its invoice number and the reference generated from it (when the
+// POST asked for one with bankReferenceCode ""): at POST, or under late-invoice-number at
+// approval.
+func (s *Server) numberLocked(inv *invoice) {
+	if inv.InvoiceNumber != 0 {
+		return
+	}
+	n := &s.st.Next
+	inv.InvoiceNumber, n.InvoiceNumber = n.InvoiceNumber, n.InvoiceNumber+1
+	pi := inv.PaymentInfo
+	if pi == nil {
+		return
+	}
+	if ref := pi.BankReferenceCode; ref != nil && *ref == "" {
+		gen := finnishReference(strconv.Itoa(inv.InvoiceNumber))
+		if pi.BankReferenceCodeType == "RF" {
+			gen = rfReference(gen)
+		}
+		pi.BankReferenceCode = &gen
+	}
 }
 
 func (s *Server) invoiceLocked(id int) *storedInvoice {
@@ -793,7 +819,7 @@ func (s *Server) invoiceAction(kind invoiceActionKind) http.HandlerFunc {
 			allowed = append(allowed, "updateInventory")
 		}
 		q := r.URL.Query()
-		if errs := checkQuery(q, allowed...); errs != nil {
+		if errs := s.checkQuery(q, allowed...); errs != nil {
 			writeProblems(w, errs)
 			return
 		}
@@ -863,6 +889,9 @@ func (s *Server) invoiceAction(kind invoiceActionKind) http.HandlerFunc {
 		}
 		old, oldVersion := inv.Status, inv.Version
 		inv.Status, inv.Version = next, s.newVersionLocked()
+		if kind == actionApprove {
+			s.numberLocked(inv)
+		}
 		if err := s.commitLocked(); err != nil {
 			inv.Status, inv.Version = old, oldVersion
 			writeError(w, http.StatusInternalServerError, "", "the change could not be saved")
@@ -889,7 +918,7 @@ func (s *Server) markPaid(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	if errs := checkQuery(q, "addPenalExpense"); errs != nil {
+	if errs := s.checkQuery(q, "addPenalExpense"); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
