@@ -144,7 +144,7 @@ func doctorKeyring(conf *settings.Settings, add func(doctorCheck)) {
 }
 
 func doctorSources(ctx context.Context, e *env, conf *settings.Settings, add func(doctorCheck)) {
-	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	opts := format.OptionsFrom(conf.Invoice)
 	fw, err := folderSource(e, conf, nil, opts, nil)
 	switch {
 	case err != nil:

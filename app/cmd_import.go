@@ -66,7 +66,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
 		return exitSetup
 	}
-	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	opts := format.OptionsFrom(conf.Invoice)
 	s, err := openHistory(ctx, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)

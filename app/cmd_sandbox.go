@@ -24,9 +24,18 @@ func runSandbox(ctx context.Context, e *env, args []string) int {
 	failRate := fs.Float64("fail-rate", 0, "share of API requests answered 503, 0…1")
 	drop := fs.Float64("drop-after-commit", 0, "share of POST /invoices that are saved and then get their connection dropped, 0…1")
 	seed := fs.Int64("seed", 0, "seed of the random faults (the same seed repeats the same faults)")
+	foreign := map[string][]string{}
+	fs.Func("foreign-vat", "another country's VAT rates the company has in use (OSS), `COUNTRY=RATES` such as SPAIN=21,10,4,0; may be repeated", func(v string) error {
+		country, rates, ok := strings.Cut(v, "=")
+		if !ok || country == "" || rates == "" {
+			return fmt.Errorf("%q is not COUNTRY=RATES such as SPAIN=21,10,4,0", v)
+		}
+		foreign[strings.ToUpper(country)] = strings.Split(rates, ",")
+		return nil
+	})
 	variant := fs.String("variant", "", "`NAME[,NAME…]`: answer the other plausible way where Procountor is undocumented: "+strings.Join(sandbox.Variants, ", "))
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orderbridge sandbox [--addr 127.0.0.1:0] [--state FILE] [--latency D] [--rate-limit N] [--fail-rate F] [--drop-after-commit F] [--seed N] [--variant NAME[,NAME…]]")
+		fmt.Fprintln(e.stderr, "Usage: orderbridge sandbox [--addr 127.0.0.1:0] [--state FILE] [--latency D] [--rate-limit N] [--fail-rate F] [--drop-after-commit F] [--seed N] [--variant NAME[,NAME…]] [--foreign-vat COUNTRY=RATES]")
 		fmt.Fprintln(e.stderr, "Runs a local Procountor-compatible API with a demo company, until interrupted.")
 		fs.PrintDefaults()
 	}
@@ -51,7 +60,7 @@ func runSandbox(ctx context.Context, e *env, args []string) int {
 	}
 	srv, err := sandbox.New(sandbox.Options{
 		Latency: *latency, RateLimit: *rateLimit, FailRate: *failRate, DropAfterCommit: *drop,
-		StatePath: *statePath, Seed: *seed, Variants: variants,
+		StatePath: *statePath, Seed: *seed, Variants: variants, ForeignVATPercents: foreign,
 	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)

@@ -230,7 +230,7 @@ func (d *desktopApp) open(conf *settings.Settings) error {
 		return err
 	}
 	d.orders = &deskOrders{e: e, conf: d.conf, s: d.s, im: transfer.NewImporter(d.s), eng: eng, client: client,
-		opts: format.Options{VATByCode: d.conf.Invoice.VATByCode}}
+		opts: format.OptionsFrom(d.conf.Invoice)}
 	d.build()
 	d.startAuto(ctx)
 	return nil

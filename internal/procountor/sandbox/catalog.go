@@ -73,8 +73,24 @@ func (s *Server) vatsDefault(w http.ResponseWriter, r *http.Request) {
 	for i, v := range s.vats {
 		list[i] = pct{amount{v}, true, true}
 	}
+	info := []map[string]any{{"country": "Finland", "percentages": list}}
+	countries := make([]string, 0, len(s.foreign))
+	for c := range s.foreign {
+		countries = append(countries, c)
+	}
+	slices.Sort(countries)
+	for _, c := range countries {
+		fl := make([]pct, len(s.foreign[c]))
+		for i, v := range s.foreign[c] {
+			fl[i] = pct{amount{v}, true, false}
+		}
+		// Procountor names countries in words ("Finland"); the enum's
+		// SPAIN becomes "Spain", UNITED_KINGDOM… "United kingdom…".
+		name := strings.ToUpper(c[:1]) + strings.ToLower(strings.ReplaceAll(c[1:], "_", " "))
+		info = append(info, map[string]any{"country": name, "percentages": fl})
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"vatInformation": []map[string]any{{"country": "Finland", "percentages": list}},
+		"vatInformation": info,
 		"vatStatuses":    companyVATStatuses,
 	})
 }

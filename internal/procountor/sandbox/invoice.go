@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -211,12 +212,24 @@ func hasVATStatus(n int) bool {
 	return false
 }
 
-func (s *Server) vatList() string {
-	parts := make([]string, len(s.vats))
-	for i, v := range s.vats {
+func (s *Server) vatList() string { return percentList(s.vats) }
+
+func percentList(ds []decimal.Decimal) string {
+	parts := make([]string, len(ds))
+	for i, v := range ds {
 		parts[i] = v.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// vatCountries lists the countries an invoice's vatCountry may name.
+func (s *Server) vatCountries() string {
+	out := []string{"FINLAND"}
+	for c := range s.foreign {
+		out = append(out, c)
+	}
+	slices.Sort(out[1:])
+	return strings.Join(out, ", ")
 }
 
 // validateInvoice checks a new invoice against the specification and the
@@ -286,7 +299,7 @@ func (s *Server) validateInvoiceLocked(inv *invoice, q url.Values) []fieldError 
 		p.add("invoiceRows", "an invoice needs at least one row")
 	}
 	for i := range inv.InvoiceRows {
-		s.checkRow(&p, fmt.Sprintf("invoiceRows[%d]", i), &inv.InvoiceRows[i])
+		s.checkRow(&p, fmt.Sprintf("invoiceRows[%d]", i), &inv.InvoiceRows[i], inv.VatCountry)
 	}
 
 	switch {
@@ -317,8 +330,8 @@ func (s *Server) validateInvoiceLocked(inv *invoice, q url.Values) []fieldError 
 	if inv.InvoiceTemplateID != nil && *inv.InvoiceTemplateID != 1 {
 		p.addf("invoiceTemplateId", "invoice template %d does not exist (the company has template 1)", *inv.InvoiceTemplateID)
 	}
-	if e.check(&p, "vatCountry", enumCountry, inv.VatCountry) && inv.VatCountry != "" && inv.VatCountry != "FINLAND" {
-		p.add("vatCountry", "the company has no foreign VAT agreement; only FINLAND is allowed")
+	if e.check(&p, "vatCountry", enumCountry, inv.VatCountry) && inv.VatCountry != "" && inv.VatCountry != "FINLAND" && s.foreign[inv.VatCountry] == nil {
+		p.addf("vatCountry", "the company has no foreign VAT agreement for %s; allowed: %s", inv.VatCountry, s.vatCountries())
 	}
 	if inv.FactoringContractID != nil {
 		p.add("factoringContractId", "the company has no factoring contracts")
@@ -553,7 +566,7 @@ func checkDateRange(p *problems, startField, start, endField, end string) {
 	}
 }
 
-func (s *Server) checkRow(p *problems, f string, r *invoiceRow) {
+func (s *Server) checkRow(p *problems, f string, r *invoiceRow, country string) {
 	if r.ProductID != nil && s.productLocked(*r.ProductID) == nil {
 		p.addf(f+".productId", "product %d does not exist", *r.ProductID)
 	}
@@ -577,6 +590,10 @@ func (s *Server) checkRow(p *problems, f string, r *invoiceRow) {
 	switch {
 	case r.VatPercent == nil:
 		p.blank(f + ".vatPercent")
+	case s.foreign[country] != nil:
+		if !slices.ContainsFunc(s.foreign[country], r.VatPercent.d.Equal) {
+			p.addf(f+".vatPercent", "VAT percent %s is not in use for %s (in use: %s)", r.VatPercent.d.String(), country, percentList(s.foreign[country]))
+		}
 	case !s.hasVAT(r.VatPercent.d):
 		p.addf(f+".vatPercent", "VAT percent %s is not in use for the company (in use: %s)", r.VatPercent.d.String(), s.vatList())
 	}

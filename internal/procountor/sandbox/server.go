@@ -30,6 +30,11 @@ type Options struct {
 	Seed            int64         // seeds the random faults so tests are repeatable
 	TokenTTL        time.Duration // expires_in of tokens; default 3600s
 	VATPercents     []string      // company VAT rates; default "25.5","13.5","10","0","24","14"
+	// ForeignVATPercents are other countries' rates the company has in use
+	// (foreign VATs agreed with Procountor, for OSS sales), by Procountor's
+	// country enum, e.g. {"SPAIN": {"21", "10"}}. An invoice may then have
+	// that vatCountry, and its rows that country's rates. Default: none.
+	ForeignVATPercents map[string][]string
 	// Variants make the sandbox answer the other plausible way where Procountor is undocumented
 	// (Variants lists the names; see the package documentation).
 	Variants []string
@@ -75,6 +80,7 @@ type Server struct {
 	statePath string
 	ttl       time.Duration
 	vats      []decimal.Decimal
+	foreign   map[string][]decimal.Decimal // country enum → rates (Options.ForeignVATPercents)
 	enums     enums
 	now       func() time.Time
 	handler   http.Handler
@@ -140,6 +146,21 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("sandbox: VAT percent %q is not a number between 0 and 100", p)
 		}
 		s.vats = append(s.vats, d)
+	}
+	for country, list := range opts.ForeignVATPercents {
+		if !en[enumCountry][country] || country == "FINLAND" {
+			return nil, fmt.Errorf("sandbox: foreign VAT country %q is not a country of Procountor's enum other than FINLAND", country)
+		}
+		if s.foreign == nil {
+			s.foreign = map[string][]decimal.Decimal{}
+		}
+		for _, p := range list {
+			d, err := decimal.NewFromString(p)
+			if err != nil || d.IsNegative() || d.GreaterThan(hundred) {
+				return nil, fmt.Errorf("sandbox: %s VAT percent %q is not a number between 0 and 100", country, p)
+			}
+			s.foreign[country] = append(s.foreign[country], d)
+		}
 	}
 	if s.statePath != "" {
 		st, err := loadState(s.statePath)
