@@ -65,7 +65,8 @@ test: deps-test
 		GOCACHE="$$($(GO) env GOCACHE)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOPATH="$$($(GO) env GOPATH)" GOENV="$$($(GO) env GOENV)" \
 		dbus-run-session -- sh -c 'echo -n throwaway-pw | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null && \
 			$(GO) test -count=1 ./internal/secret/... && \
-			$(GO) test -tags $(TAGS) -count=1 -run TestWizardRealKeyring ./internal/ui/'
+			$(GO) test -tags $(TAGS) -count=1 -run TestWizardRealKeyring ./internal/ui/ && \
+			$(GO) test -tags $(TAGS) -count=1 -run TestLoginRealKeyring ./app/'
 
 # screenshots renders the setup wizard (and the other helpers' screens) in Finnish and English
 # with Fyne's headless test driver into docs/screenshots/.

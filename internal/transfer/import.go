@@ -41,6 +41,7 @@ type Result struct {
 	Documents          int // documents handled (imported, duplicate or failed)
 	DuplicateDocuments int // of those, seen before byte for byte: nothing else was done
 	FailedDocuments    int // of those, could not be read at all
+	NotImported        int // of those, not committed for want of disk space: left in the source for later
 
 	New            int // added and ready to send
 	NeedsAttention int // added, but with problems the user must fix first
@@ -87,8 +88,9 @@ type Problem struct {
 	Row         int    `json:"row,omitempty"`
 	Path        string `json:"path,omitempty"`
 	Field       string `json:"field,omitempty"`
-	Message     string `json:"message"`    // Finnish
-	MessageEN   string `json:"message_en"` // English
+	Code        string `json:"code,omitempty"` // a kind a script can test: "disk_full"
+	Message     string `json:"message"`        // Finnish
+	MessageEN   string `json:"message_en"`     // English
 }
 
 // Add adds r2's counts and problems to r.
@@ -96,6 +98,7 @@ func (r *Result) Add(r2 Result) {
 	r.Documents += r2.Documents
 	r.DuplicateDocuments += r2.DuplicateDocuments
 	r.FailedDocuments += r2.FailedDocuments
+	r.NotImported += r2.NotImported
 	r.New += r2.New
 	r.NeedsAttention += r2.NeedsAttention
 	r.Skipped += r2.Skipped
