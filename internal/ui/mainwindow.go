@@ -65,8 +65,9 @@ type Login interface {
 // MainWindow is the everyday screen: the orders by state with their details, the send button
 // with its progress view, and the history search.
 type MainWindow struct {
-	opts MainOptions
-	ctx  context.Context
+	opts      MainOptions
+	ctx       context.Context
+	countdown bool // a retrying source's "in N s" counts down (off under tests' inline Go)
 
 	counts  map[store.State]int
 	status  Status
@@ -98,10 +99,13 @@ type MainWindow struct {
 
 // NewMainWindow builds the main window's content and loads the counts and the first page.
 func NewMainWindow(opts MainOptions) *MainWindow {
+	// Tests give Go and run the work inline: there a countdown ticker would outlive the test
+	// and render into the next one's window, so it runs only in the app.
+	countdown := opts.Go == nil
 	if opts.Go == nil {
 		opts.Go = func(work func()) { go work() }
 	}
-	m := &MainWindow{opts: opts, ctx: opts.Context, counts: map[store.State]int{}}
+	m := &MainWindow{opts: opts, ctx: opts.Context, counts: map[store.State]int{}, countdown: countdown}
 	if m.ctx == nil {
 		m.ctx = context.Background()
 	}

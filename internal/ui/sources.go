@@ -28,7 +28,7 @@ func (m *MainWindow) ShowSources(states []source.State) {
 	v := m.sources
 	v.states = append([]source.State(nil), states...)
 	v.render()
-	if !v.ticks && v.retrying() {
+	if m.countdown && !v.ticks && v.retrying() {
 		v.ticks = true
 		go func() {
 			for {
