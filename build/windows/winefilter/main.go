@@ -21,10 +21,11 @@ import (
 
 // event is the part of a test2json event this reads.
 type event struct {
-	Action  string
-	Package string
-	Test    string
-	Output  string
+	Action     string
+	Package    string
+	ImportPath string // build-output events name the package here
+	Test       string
+	Output     string
 }
 
 // report is what one run under Wine came to.
@@ -72,6 +73,10 @@ func read(in io.Reader) (*report, error) {
 		switch ev.Action {
 		case "output":
 			r.Output[key] = append(r.Output[key], ev.Output)
+		case "build-output":
+			pkg, _, _ := strings.Cut(ev.ImportPath, " ")
+			pkg = strings.TrimSuffix(pkg, "_test")
+			r.Output[pkg+" "] = append(r.Output[pkg+" "], ev.Output)
 		case "pass":
 			if ev.Test != "" {
 				r.Passed++
@@ -113,7 +118,7 @@ func (r *report) classify(failedTests map[string][]string, failedPkgs []string) 
 	// of its own (a build error, TestMain, a panic outside tests).
 	for _, pkg := range failedPkgs {
 		if len(failedTests[pkg]) == 0 {
-			r.Real = append(r.Real, pkg+" (package)")
+			r.Real = append(r.Real, pkg+" ")
 		}
 	}
 	sort.Strings(r.WineOnly)

@@ -30,6 +30,8 @@ func TestRead(t *testing.T) {
 			ev("fail", "p", "TestA", "") + ev("fail", "p", "", ""), 1, 0, 0},
 		{"panic", ev("output", "p", "TestA", "panic: boom\n") + ev("fail", "p", "TestA", "") + ev("fail", "p", "", ""), 0, 1, 1},
 		{"package fails without a test", ev("output", "p", "", "FAIL p [build failed]\n") + ev("fail", "p", "", ""), 0, 1, 1},
+		{"build error", `{"ImportPath":"p_test [p.test]","Action":"build-output","Output":"./a_test.go:3:1: syntax error\n"}` + "\n" +
+			ev("fail", "p", "", ""), 0, 1, 1},
 		{"plain text from go build", "# p\n./a.go:3:1: syntax error\n", 0, 2, 1},
 		{"failed with no output", ev("fail", "p", "TestA", "") + ev("fail", "p", "", ""), 0, 1, 1},
 	}
@@ -45,6 +47,12 @@ func TestRead(t *testing.T) {
 			var out strings.Builder
 			if got := r.print(&out); got != c.status {
 				t.Errorf("exit status %d, want %d; output:\n%s", got, c.status, out.String())
+			}
+			if c.real > 0 && !strings.Contains(out.String(), "FAIL p") && !strings.Contains(out.String(), "not test output") {
+				t.Errorf("output does not name the failure:\n%s", out.String())
+			}
+			if strings.Contains(c.stream, "syntax error") && !strings.Contains(out.String(), "syntax error") {
+				t.Errorf("output does not show the build error:\n%s", out.String())
 			}
 		})
 	}
