@@ -77,14 +77,18 @@ test: deps-test
 	$(MAKE) --no-print-directory test-windows
 
 # test-windows: the Go tests of the Fyne-free packages under Wine in a fresh prefix, then the
-# installed app's smoke test (build/windows/test-windows.sh and smoke.sh).
-test-windows: deps-windows
-	TAGS=$(TAGS) GO=$(GO) build/windows/test-windows.sh
+# installed app's smoke test (build/windows/test-windows.sh and smoke.sh). Its Wine prefix is
+# a temporary folder, removed at the end; nothing tracked is written.
+test-windows: deps-windows package-windows
+	TAGS=$(TAGS) GO=$(GO) VERSION=$(VERSION) build/windows/test-windows.sh bin/windows bin/Tilaussilta-Setup-$(VERSION).exe
 
 # screenshots renders the setup wizard (and the other helpers' screens) in Finnish and English
 # with Fyne's headless test driver into docs/screenshots/.
-screenshots: deps-test
+# The Windows wizard (windows-wizard-fi.png) is the installed app under Wine, as make test's smoke test captures it.
+screenshots: deps-test package-windows
 	ORDERBRIDGE_SCREENSHOTS="$(CURDIR)/docs/screenshots" $(GO) test -tags $(TAGS) -count=1 -run 'Screenshots' ./internal/ui/
+	ORDERBRIDGE_WINE_SMOKE_ONLY=1 ORDERBRIDGE_WIZARD_PNG="$(CURDIR)/docs/screenshots/windows-wizard-fi.png" \
+		TAGS=$(TAGS) GO=$(GO) VERSION=$(VERSION) build/windows/test-windows.sh bin/windows bin/Tilaussilta-Setup-$(VERSION).exe
 
 # package makes the Linux package bin/Tilaussilta.tar.xz with the fyne CLI around a release build.
 # Name, ID, version, icon and the desktop entry come from the root FyneApp.toml: the CLI is run

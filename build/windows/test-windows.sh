@@ -1,17 +1,23 @@
 #!/bin/sh
 # The Windows step of `make test`: a fresh Wine prefix in a temporary folder,
 # the Fyne-free packages' Go tests cross-compiled for Windows (CGO_ENABLED=0,
-# no C compiler needed) and run under Wine through `go test -exec`, then, when
-# an installer is given, the smoke test of the installed app (smoke.sh).
+# no C compiler needed) and run under Wine through `go test -exec`, then the
+# smoke test of the installed app (smoke.sh).
 #
 # Wine's own gaps are handled here, never in the product:
 #  - Wine 8 has no ProcessPrng, which Go >= 1.22 calls at start: a stub
 #    bcryptprimitives.dll (bcryptprimitives.c) goes into the prefix;
-#  - Wine 8 fails Go's t.TempDir clean-up ("Invalid function"): winefilter
-#    counts those failures apart; any other failure fails the step.
+#  - Wine 8 cannot delete files the way Go 1.26 does, so t.TempDir clean-up
+#    fails ("Invalid function"): the test binaries get a fallback through
+#    `go test -overlay` (overlay.sh) and winefilter counts how often it was
+#    needed, and counts apart any clean-up failure left; any other failure
+#    fails the step.
 #
-# Usage: test-windows.sh [INSTALLER.exe]      (run from the repository root)
+# Usage: test-windows.sh BINDIR INSTALLER.exe      (run from the repository root)
+# BINDIR holds the built orderbridge.exe (the cross-process tests run it).
 set -eu
+[ $# = 2 ] || { echo "usage: test-windows.sh BINDIR INSTALLER.exe" >&2; exit 2; }
+bindir=$(cd "$1" && pwd) installer=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 GO=${GO:-go}
 TAGS=${TAGS:-migrated_fynedo}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,6 +46,8 @@ echo "prefix ready in $(( $(date +%s) - start )) s"
 
 # Fyne-free packages: app and internal/ui need the cgo (GLFW) build, which
 # only the smoke test makes.
+overlay=$("$here/overlay.sh" "$GO" "$tmp")
+if [ "${ORDERBRIDGE_WINE_SMOKE_ONLY:-}" = 1 ]; then "$here/smoke.sh" "$installer" "$tmp"; exit; fi
 pkgs=$($GO list -tags "$TAGS" ./... | grep -v -e '/app$' -e '/internal/ui$' -e '/build/')
 json="$tmp/go-test.json"
 winefilter="$tmp/winefilter"
@@ -47,12 +55,13 @@ $GO build -o "$winefilter" "$here/winefilter"
 start=$(date +%s)
 set +e
 ORDERBRIDGE_WINE_TEST=1 ORDERBRIDGE_KEYRING_TEST=1 ORDERBRIDGE_TEST_OTHER_DRIVE='D:\' \
+	ORDERBRIDGE_TEST_BINARY=$(winepath -w "$bindir/orderbridge.exe" 2>/dev/null) \
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 \
-	$GO test -json -tags "$TAGS" -count=1 -timeout 10m -exec "$here/wine-exec.sh" $pkgs >"$json" 2>&1
+	$GO test -json -overlay "$overlay" -tags "$TAGS" -count=1 -timeout 10m -exec "$here/wine-exec.sh" $pkgs >"$json" 2>&1
 set -e
 "$winefilter" <"$json"
 echo "go test under Wine: $(( $(date +%s) - start )) s"
 
-if [ $# -gt 0 ]; then
-	"$here/smoke.sh" "$1" "$tmp"
-fi
+start=$(date +%s)
+"$here/smoke.sh" "$installer" "$tmp"
+echo "smoke test of the installed app: $(( $(date +%s) - start )) s"

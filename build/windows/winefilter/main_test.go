@@ -23,6 +23,7 @@ func TestRead(t *testing.T) {
 		status         int
 	}{
 		{"pass", ev("pass", "p", "TestA", "") + ev("pass", "p", "", ""), 0, 0, 0},
+		{"fallback taken, test passes", ev("output", "p", "TestA", "orderbridge-wine-gap: x\n") + ev("pass", "p", "TestA", "") + ev("pass", "p", "", ""), 0, 0, 0},
 		{"only the clean-up", ev("output", "p", "TestA", cleanupLine) + ev("fail", "p", "TestA", "") + ev("fail", "p", "", ""), 1, 0, 0},
 		{"clean-up and a real error", ev("output", "p", "TestA", "    a_test.go:12: got 1, want 2\n") +
 			ev("output", "p", "TestA", cleanupLine) + ev("fail", "p", "TestA", "") + ev("fail", "p", "", ""), 0, 1, 1},
@@ -43,6 +44,9 @@ func TestRead(t *testing.T) {
 			}
 			if len(r.WineOnly) != c.wineOnly || len(r.Real) != c.real {
 				t.Errorf("wine-only %v, real %v; want %d and %d", r.WineOnly, r.Real, c.wineOnly, c.real)
+			}
+			if want := strings.Count(c.stream, "wine-gap"); r.GapHits != want {
+				t.Errorf("%d fallback lines counted, want %d", r.GapHits, want)
 			}
 			var out strings.Builder
 			if got := r.print(&out); got != c.status {
