@@ -125,8 +125,8 @@ windows: deps-windows
 	x86_64-w64-mingw32-windres -DVERSION_NUM=$(subst .,$(comma),$(APP_VERSION).$(APP_BUILD)) \
 		'-DVERSION_STR=\"$(VERSION)\"' '-DICON_FILE=\"bin/windows/icon.ico\"' \
 		-i build/windows/orderbridge.rc -O coff -o $(WIN_SYSO)
-	$(WIN_GO) build -tags $(TAGS) -trimpath -ldflags "-s -w -H=windowsgui $(LDFLAGS)" -o bin/windows/Tilaussilta.exe ./app
-	$(WIN_GO) build -tags $(TAGS) -trimpath -ldflags "-s -w $(LDFLAGS)" -o bin/windows/orderbridge.exe ./app
+	$(WIN_GO) build -tags $(TAGS) -ldflags "-s -w -H=windowsgui $(LDFLAGS)" -o bin/windows/Tilaussilta.exe ./app
+	$(WIN_GO) build -tags $(TAGS) -ldflags "-s -w $(LDFLAGS)" -o bin/windows/orderbridge.exe ./app
 	@if [ -n "$$WINDOWS_SIGN_CERT" ]; then build/windows/sign.sh bin/windows/Tilaussilta.exe bin/windows/orderbridge.exe; fi
 
 # package-windows: bin/Tilaussilta-Setup-VERSION.exe, a per-user NSIS installer (no admin).
