@@ -34,14 +34,16 @@ func TestConfigShowDefaults(t *testing.T) {
 		"invoice.payment_term_days": "14",
 		"transfer.rate_limit":       "10",
 		"ui.language":               "fi",
+		"invoice.zero_total_orders": "skip",
+		"invoice.tip_vat":           "",
 	}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("config show: %s = %q, want %q", k, got[k], v)
 		}
 	}
-	if len(got) != 36 {
-		t.Errorf("config show printed %d keys, want 36", len(got))
+	if len(got) != 38 {
+		t.Errorf("config show printed %d keys, want 38", len(got))
 	}
 	if _, err := os.Stat(filepath.Join(home, "settings.json")); !os.IsNotExist(err) {
 		t.Errorf("config show created a settings file (stat: %v)", err)

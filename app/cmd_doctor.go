@@ -14,15 +14,22 @@ import (
 	"orderbridge/internal/procountor"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
+	"orderbridge/internal/ui"
 )
 
-const doctorUsage = `Usage: orderbridge doctor
+const doctorUsage = `Usage: orderbridge doctor [--probe]
 
 Checks the setup, one line per check on stderr: the settings file, the
-keyring, the watched folder (it exists and files can be moved out of it) and
-the mailbox (it logs in and counts the mails waiting). Nothing is imported or
-changed. Prints the checks as a JSON array on stdout; exit status 2 when a
-check fails.
+keyring, the watched folder (it exists and files can be moved out of it), the
+mailbox (it logs in and counts the mails waiting) and the Procountor
+connection. Nothing is imported or changed. Prints the checks as a JSON array
+on stdout; exit status 2 when a check fails.
+
+--probe also asks the Procountor account read-only questions about behaviour
+Procountor does not document (see docs/cli.md), prints a short report in the
+user's language and adds a "procountor_probe" check whose "probe" field holds
+the full report for support. It creates, changes and sends nothing in
+Procountor; what it learned is saved in the settings (procountor.learned).
 `
 
 // doctorCheck is one line of `doctor`; the JSON field names are an
@@ -31,6 +38,13 @@ type doctorCheck struct {
 	Check  string `json:"check"`
 	Status string `json:"status"` // ok, fail, skip
 	Detail string `json:"detail"`
+}
+
+// doctorLine is one element of doctor's JSON array: a check, and on the "procountor_probe"
+// check of `doctor --probe` the probe's full report.
+type doctorLine struct {
+	doctorCheck
+	Probe *procountor.ProbeReport `json:"probe,omitempty"`
 }
 
 // The statuses of a check.
@@ -47,6 +61,7 @@ func runDoctor(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() { fmt.Fprint(e.stderr, doctorUsage) }
+	probe := fs.Bool("probe", false, "also probe the Procountor account (read-only)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -57,22 +72,23 @@ func runDoctor(ctx context.Context, e *env, args []string) int {
 		fmt.Fprint(e.stderr, doctorUsage)
 		return exitSetup
 	}
-	var checks []doctorCheck
-	add := func(c doctorCheck) {
-		checks = append(checks, c)
-		fmt.Fprintf(e.stderr, "%-4s %-10s %s\n", c.Status, c.Check, c.Detail)
+	checks := []doctorLine{}
+	addLine := func(l doctorLine) {
+		checks = append(checks, l)
+		fmt.Fprintf(e.stderr, "%-4s %-10s %s\n", l.Status, l.Check, l.Detail)
 	}
+	add := func(c doctorCheck) { addLine(doctorLine{doctorCheck: c}) }
 
 	conf, ok := doctorSettings(e, add)
 	if ok {
 		doctorKeyring(add)
 		doctorSources(ctx, e, conf, add)
 		doctorProcountor(ctx, e, conf, add)
+		if *probe {
+			doctorProbe(ctx, e, conf, addLine)
+		}
 	}
 
-	if checks == nil {
-		checks = []doctorCheck{}
-	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(checks); err != nil {
@@ -117,7 +133,7 @@ func doctorKeyring(add func(doctorCheck)) {
 }
 
 func doctorSources(ctx context.Context, e *env, conf *settings.Settings, add func(doctorCheck)) {
-	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	opts := format.OptionsFrom(conf.Invoice)
 	fw, err := folderSource(e, conf, nil, opts, nil)
 	switch {
 	case err != nil:
@@ -206,17 +222,78 @@ func doctorProcountor(ctx context.Context, e *env, conf *settings.Settings, add 
 
 // englishText is the setup wizard's English text for key, so that doctor and the wizard give
 // the same remedy.
-func englishText(key string) string {
-	data, err := assets.Translations().ReadFile(assets.TranslationsDir + "/en.json")
+func englishText(key string) string { return translated(settings.English, key, nil) }
+
+// translated is the setup wizard's text for key in language l, with {{.Name}} placeholders
+// filled from data.
+func translated(l settings.Language, key string, data map[string]any) string {
+	if l != settings.English {
+		l = settings.Finnish
+	}
+	raw, err := assets.Translations().ReadFile(assets.TranslationsDir + "/" + string(l) + ".json")
 	if err != nil {
 		return key
 	}
 	var m map[string]any
-	if json.Unmarshal(data, &m) != nil {
+	if json.Unmarshal(raw, &m) != nil {
 		return key
 	}
-	if v, ok := m[key].(string); ok {
-		return v
+	v, ok := m[key].(string)
+	if !ok {
+		return key
 	}
-	return key
+	for k, d := range data {
+		v = strings.ReplaceAll(v, "{{."+k+"}}", fmt.Sprint(d))
+	}
+	return v
+}
+
+// doctorProbe runs Procountor's read-only probe, prints its short report in the user's
+// language, saves what it learned in the settings and adds its JSON as one more check.
+func doctorProbe(ctx context.Context, e *env, conf *settings.Settings, addLine func(doctorLine)) {
+	const name = "procountor_probe"
+	add := func(c doctorCheck) { addLine(doctorLine{doctorCheck: c}) }
+	if conf.Setup.Demo {
+		add(doctorCheck{Check: name, Status: checkSkip, Detail: "demo mode: the practice company is the sandbox itself"})
+		return
+	}
+	if conf.Procountor.ClientID == "" {
+		add(doctorCheck{Check: name, Status: checkSkip, Detail: "the Procountor connection is not set up yet"})
+		return
+	}
+	c, err := checkClient(conf, secret.Keyring{}, nil)
+	if err != nil {
+		add(doctorCheck{Check: name, Status: checkFail, Detail: err.Error()})
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, doctorTimeout)
+	defer cancel()
+	rep, err := c.Probe(ctx)
+	if err != nil {
+		add(doctorCheck{Check: name, Status: checkFail, Detail: "the probe could not start: " + err.Error()})
+		return
+	}
+	text := func(k string, data map[string]any) string { return translated(conf.UI.Language, k, data) }
+	for _, l := range ui.ProbeLines(rep, text) {
+		fmt.Fprintln(e.stderr, l)
+	}
+	told, unknown := 0, 0
+	for _, f := range rep.Findings {
+		if f.Reading == procountor.ReadingDefault || f.Reading == procountor.ReadingVariant {
+			told++
+		} else {
+			unknown++
+		}
+	}
+	detail := fmt.Sprintf("%s: %d behaviours told apart, %d not (they need writing or flooding)", rep.CompanyName, told, unknown)
+	conf.Procountor.Learn(rep.Learned)
+	key := settings.LearnedKey(conf.Procountor.Environment, rep.CompanyID)
+	if loc, err := settings.Locate(e.home); err != nil {
+		detail += "; not saved: " + err.Error()
+	} else if err := settings.Save(loc.SettingsFile, conf); err != nil {
+		detail += "; not saved: " + err.Error()
+	} else {
+		detail += fmt.Sprintf("; saved as procountor.learned %q", key)
+	}
+	addLine(doctorLine{doctorCheck: doctorCheck{Check: name, Status: checkOK, Detail: detail}, Probe: &rep})
 }

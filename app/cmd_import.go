@@ -62,7 +62,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
 		return exitSetup
 	}
-	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	opts := format.OptionsFrom(conf.Invoice)
 	s, err := openHistory(ctx, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
@@ -128,11 +128,8 @@ func importFile(ctx context.Context, im *transfer.Importer, path string, opts fo
 			Message: err.Error(), MessageEN: err.Error()}}}, nil // format.ReadFile says it in both
 	}
 	doc := transfer.Document{Name: filepath.Base(path), Data: data, Source: store.SourceManual, Origin: absPath(path)}
-	orders, err := format.Parse(path, data, opts)
-	if err != nil {
-		return im.ImportFailed(ctx, doc, err)
-	}
-	return im.Import(ctx, doc, orders)
+	res, _, err := im.ImportDocument(ctx, doc, opts)
+	return res, err
 }
 
 func absPath(p string) string {

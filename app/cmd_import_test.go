@@ -54,7 +54,7 @@ func historyJSON(t *testing.T, home string, args ...string) []historyRow {
 
 const tableHeader = "Tilausnumero;Tilauspäivä;Laskutusnimi;Laskutusosoite;Laskutuspostinumero;Laskutustoimipaikka;Laskutusmaa;Sähköposti;Tuotekoodi;Tuotenimi;Määrä;Yksikkö;A-hinta (sis. ALV);ALV %\n"
 
-func writeFile(t *testing.T, dir, name, content string) string {
+func writeFile(t testing.TB, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {

@@ -43,7 +43,7 @@ func runParse(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
 		return exitSetup
 	}
-	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	opts := format.OptionsFrom(conf.Invoice)
 
 	all := []order.Order{}
 	code := exitOK

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 
 	"orderbridge/internal/format"
 	"orderbridge/internal/invoice"
@@ -83,7 +84,7 @@ func runPreview(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge preview: %v\n", err)
 		return exitSetup
 	}
-	opts := format.Options{VATByCode: conf.Invoice.VATByCode}
+	opts := format.OptionsFrom(conf.Invoice)
 
 	all := []previewJSON{}
 	code := exitOK
@@ -103,6 +104,16 @@ func runPreview(ctx context.Context, e *env, args []string) int {
 			if err != nil {
 				fmt.Fprintf(e.stderr, "orderbridge preview: order %s of %s: %v\n", o.OrderNumber, path, err)
 				return exitSetup
+			}
+			if res.SkipReason != "" {
+				// A skipped order is not invoiced: nothing in it is an error.
+				// What would stop it if invoiced anyway is told as warnings.
+				for _, p := range res.Problems {
+					if !slices.ContainsFunc(res.Warnings, func(w order.Problem) bool { return w.Message == p.Message }) {
+						res.Warnings = append(res.Warnings, p)
+					}
+				}
+				res.Problems = nil
 			}
 			for _, p := range res.Problems {
 				fmt.Fprintln(e.stderr, p)

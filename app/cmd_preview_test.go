@@ -182,3 +182,28 @@ func TestPreviewErrors(t *testing.T) {
 		t.Errorf("preview with no files = exit %d, want 2", code)
 	}
 }
+
+// A till sale the settings skip is previewed as skipped with no problem,
+// its rate said once, in the warnings: nothing in it stops anything.
+func TestPreviewSkippedHasNoProblems(t *testing.T) {
+	_, got, _ := runPreviewCmd(t, t.TempDir(), "--offline", "../internal/format/testdata/shops/shopify_2026.csv")
+	for _, o := range got {
+		if o.OrderNumber != "#2009" {
+			continue
+		}
+		if o.SkipReason == "" || len(o.Problems) != 0 {
+			t.Fatalf("#2009: skip %q, problems %v; want skipped with none", o.SkipReason, o.Problems)
+		}
+		n := 0
+		for _, w := range o.Warnings {
+			if m, _ := w["message_en"].(string); strings.Contains(m, "not in use") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("#2009: %d warnings that 21 %% is not in use, want 1 (%v)", n, o.Warnings)
+		}
+		return
+	}
+	t.Fatal("#2009 not previewed")
+}

@@ -24,8 +24,18 @@ func runSandbox(ctx context.Context, e *env, args []string) int {
 	failRate := fs.Float64("fail-rate", 0, "share of API requests answered 503, 0…1")
 	drop := fs.Float64("drop-after-commit", 0, "share of POST /invoices that are saved and then get their connection dropped, 0…1")
 	seed := fs.Int64("seed", 0, "seed of the random faults (the same seed repeats the same faults)")
+	foreign := map[string][]string{}
+	fs.Func("foreign-vat", "another country's VAT rates the company has in use (OSS), `COUNTRY=RATES` such as SPAIN=21,10,4,0; may be repeated", func(v string) error {
+		country, rates, ok := strings.Cut(v, "=")
+		if !ok || country == "" || rates == "" {
+			return fmt.Errorf("%q is not COUNTRY=RATES such as SPAIN=21,10,4,0", v)
+		}
+		foreign[strings.ToUpper(country)] = strings.Split(rates, ",")
+		return nil
+	})
+	variant := fs.String("variant", "", "`NAME[,NAME…]`: answer the other plausible way where Procountor is undocumented: "+strings.Join(sandbox.Variants, ", "))
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orderbridge sandbox [--addr 127.0.0.1:0] [--state FILE] [--latency D] [--rate-limit N] [--fail-rate F] [--drop-after-commit F] [--seed N]")
+		fmt.Fprintln(e.stderr, "Usage: orderbridge sandbox [--addr 127.0.0.1:0] [--state FILE] [--latency D] [--rate-limit N] [--fail-rate F] [--drop-after-commit F] [--seed N] [--variant NAME[,NAME…]] [--foreign-vat COUNTRY=RATES]")
 		fmt.Fprintln(e.stderr, "Runs a local Procountor-compatible API with a demo company, until interrupted.")
 		fs.PrintDefaults()
 	}
@@ -43,9 +53,14 @@ func runSandbox(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
 		return exitSetup
 	}
+	variants, err := sandbox.ParseVariants(*variant)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
+		return exitSetup
+	}
 	srv, err := sandbox.New(sandbox.Options{
 		Latency: *latency, RateLimit: *rateLimit, FailRate: *failRate, DropAfterCommit: *drop,
-		StatePath: *statePath, Seed: *seed,
+		StatePath: *statePath, Seed: *seed, Variants: variants, ForeignVATPercents: foreign,
 	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
@@ -60,12 +75,13 @@ func runSandbox(ctx context.Context, e *env, args []string) int {
 
 	c := srv.Credentials()
 	line, err := json.Marshal(struct {
-		URL          string `json:"url"`
-		ClientID     string `json:"client_id"`
-		ClientSecret string `json:"client_secret"`
-		RedirectURI  string `json:"redirect_uri"`
-		APIKey       string `json:"api_key"`
-	}{url, c.ClientID, c.ClientSecret, c.RedirectURI, c.APIKey})
+		URL          string   `json:"url"`
+		ClientID     string   `json:"client_id"`
+		ClientSecret string   `json:"client_secret"`
+		RedirectURI  string   `json:"redirect_uri"`
+		APIKey       string   `json:"api_key"`
+		Variants     []string `json:"variants"`
+	}{url, c.ClientID, c.ClientSecret, c.RedirectURI, c.APIKey, append([]string{}, variants...)})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge sandbox: %v\n", err)
 		return exitSetup

@@ -15,11 +15,12 @@ import (
 )
 
 type sandboxLine struct {
-	URL          string `json:"url"`
-	ClientID     string `json:"client_id"`
-	ClientSecret string `json:"client_secret"`
-	RedirectURI  string `json:"redirect_uri"`
-	APIKey       string `json:"api_key"`
+	URL          string   `json:"url"`
+	ClientID     string   `json:"client_id"`
+	ClientSecret string   `json:"client_secret"`
+	RedirectURI  string   `json:"redirect_uri"`
+	APIKey       string   `json:"api_key"`
+	Variants     []string `json:"variants"`
 }
 
 // startSandboxCLI runs `orderbridge sandbox ARGS` through run() and returns its
@@ -124,6 +125,7 @@ func TestSandboxCommandRefusals(t *testing.T) {
 		{"--addr", "nonsense"},
 		{"--fail-rate", "1.5"},
 		{"--rate-limit", "-1"},
+		{"--variant", "search-405"},
 		{"extra"},
 	} {
 		var out, errb bytes.Buffer
@@ -134,5 +136,35 @@ func TestSandboxCommandRefusals(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("sandbox %v printed %q on stdout, want nothing", args, out.String())
 		}
+	}
+}
+
+// --variant makes the sandbox answer the other plausible way: here a search without hits is 404.
+func TestSandboxCommandVariant(t *testing.T) {
+	got, stop := startSandboxCLI(t, "--variant", "search-404,lenient-query")
+	defer stop()
+	if strings.Join(got.Variants, ",") != "search-404,lenient-query" {
+		t.Errorf("variants = %v, want search-404 and lenient-query", got.Variants)
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {got.ClientID},
+		"client_secret": {got.ClientSecret}, "api_key": {got.APIKey}}
+	resp, err := http.Post(got.URL+"/oauth/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", got.URL+"/invoices?startDate=1990-01-01&endDate=1990-01-01&unknownFilter=1", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("empty search with an unknown filter = %d, want 404 (search-404, lenient-query)", resp.StatusCode)
 	}
 }

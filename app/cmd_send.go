@@ -13,7 +13,6 @@ import (
 	"sync"
 	"syscall"
 
-	"orderbridge/internal/invoice"
 	"orderbridge/internal/transfer"
 )
 
@@ -78,16 +77,7 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		return exitSetup
 	}
 	defer s.Close()
-	eng, err := transfer.NewEngine(transfer.Options{
-		Store: s, Client: client, Prefix: conf.Invoice.ShopPrefix, DryRun: *dry,
-		NewBuilder: func(ctx context.Context) (transfer.Builder, error) {
-			company, err := invoice.LoadCompany(ctx, client)
-			if err != nil {
-				return nil, err
-			}
-			return invoice.NewBuilder(conf.Invoice, company, client), nil
-		},
-	})
+	eng, err := newEngine(s, client, conf, *dry)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
 		return exitSetup
@@ -97,7 +87,24 @@ func runSend(ctx context.Context, e *env, args []string) int {
 	bctx, stop, done := stopOnSignals(ctx, stderr)
 	bar := newProgressView(e.stderr) // sees whether stderr is a terminal
 	bar.w = stderr
-	sum, err := eng.SendUntil(bctx, stop, bar.show)
+	// The batch's owner, as in the app: the first signal stops it softly, the second (bctx) hard.
+	batches := transfer.NewBatches(eng.SendUntil, nil)
+	batches.Subscribe(func(ev transfer.BatchEvent) {
+		if ev.Progress != nil {
+			bar.show(*ev.Progress)
+		}
+	})
+	ended, _ := batches.Start(bctx)
+	go func() {
+		select {
+		case <-stop:
+			batches.Stop()
+		case <-ended:
+		}
+	}()
+	<-ended
+	end, _ := batches.Last()
+	sum, err := end.Summary, end.Err
 	done()
 	bar.end()
 

@@ -18,7 +18,7 @@ import (
 )
 
 // sendHome is a --home folder set up for the sandbox, with orders imported.
-func sendHome(t *testing.T, srv *sandbox.Server, url string, orders ...order.Order) string {
+func sendHome(t testing.TB, srv *sandbox.Server, url string, orders ...order.Order) string {
 	t.Helper()
 	home := t.TempDir()
 	loc, err := settings.Locate(home)
@@ -56,7 +56,7 @@ func sendOrder(number, name string) order.Order {
 			Unit: "PIECE", UnitPrice: decimal.RequireFromString("19.90"), VATPercent: decimal.RequireFromString("25.5")}}}
 }
 
-func startSendSandbox(t *testing.T) (*sandbox.Server, string) {
+func startSendSandbox(t testing.TB) (*sandbox.Server, string) {
 	t.Helper()
 	srv, err := sandbox.New(sandbox.Options{})
 	if err != nil {

@@ -23,8 +23,8 @@ func connect(ctx context.Context, e *env) (*procountor.Client, *settings.Setting
 	if err != nil {
 		return nil, nil, err
 	}
-	if conf.Procountor.ClientID == "" || conf.Procountor.RedirectURI == "" {
-		return nil, nil, fmt.Errorf("the Procountor connection is not set up (%s): run the setup, or set procountor.client_id and procountor.redirect_uri with `orderbridge config set`", loc.SettingsFile)
+	if conf.Procountor.ClientID == "" {
+		return nil, nil, fmt.Errorf("the Procountor connection is not set up (%s): run the setup, or set procountor.client_id (and procountor.redirect_uri, if Procountor gave one) with `orderbridge config set`", loc.SettingsFile)
 	}
 	if ctx.Err() != nil {
 		return nil, nil, ctx.Err()
@@ -40,7 +40,7 @@ func connect(ctx context.Context, e *env) (*procountor.Client, *settings.Setting
 	}
 	c, err := procountor.New(procountor.Config{BaseURL: base, ClientID: conf.Procountor.ClientID,
 		ClientSecret: clientSecret, RedirectURI: conf.Procountor.RedirectURI, APIKey: apiKey,
-		RateLimit: conf.Transfer.RateLimit})
+		RateLimit: conf.Transfer.RateLimit, Learned: conf.Procountor.LearnedHere()})
 	if err != nil {
 		return nil, nil, err
 	}

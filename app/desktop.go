@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"orderbridge/internal/attention"
 	"orderbridge/internal/autostart"
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
@@ -25,13 +26,17 @@ import (
 	"orderbridge/internal/procountor"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
+	"orderbridge/internal/source/live"
 	"orderbridge/internal/store"
+	"orderbridge/internal/support"
 	"orderbridge/internal/transfer"
 	"orderbridge/internal/ui"
 )
 
-// autoInterval is how often auto mode reads the sources (and sends, when auto send is on).
-const autoInterval = 2 * time.Minute
+// retryEvery is how often auto mode looks for ready orders to send (when automatic sending is
+// on) besides right after a source brought new ones: orders a passing failure sent back wait
+// for their retry time. The sources themselves run all the time (source/live).
+const retryEvery = 2 * time.Minute
 
 // quitWait is how long Quit waits for the orders in flight to finish before it cuts their calls
 // off; the engine leaves an order whose call was cut off in sending, and the next start settles
@@ -44,19 +49,25 @@ const (
 // deskOrders is ui.Orders made of the real parts: the history, the importer, the send engine
 // and the Procountor client (the built-in sandbox in demo mode).
 type deskOrders struct {
-	e      *env
-	conf   *settings.Settings
-	s      *store.Store
-	im     *transfer.Importer
-	eng    *transfer.Engine
-	client *procountor.Client
-	opts   format.Options
+	e       *env
+	conf    *settings.Settings
+	s       *store.Store
+	im      *transfer.Importer
+	sources *live.Sources
+	client  *procountor.Client
+	opts    format.Options
 
 	mu      sync.Mutex
 	company *invoice.Company // read once, for previews
 }
 
-func (d *deskOrders) Counts(ctx context.Context) (map[store.State]int, error) { return d.s.Counts(ctx) }
+func (d *deskOrders) Counts(ctx context.Context) (map[store.State]int, error) {
+	return d.s.CountsWithChanged(ctx)
+}
+
+func (d *deskOrders) Resolve(ctx context.Context, id int64, a attention.Action) (attention.Outcome, error) {
+	return attention.Resolve(ctx, d.s, id, a)
+}
 
 func (d *deskOrders) List(ctx context.Context, q store.Query) ([]store.Summary, error) {
 	return d.s.List(ctx, q)
@@ -87,22 +98,13 @@ func (d *deskOrders) Preview(ctx context.Context, id int64) (invoice.Result, err
 	return invoice.NewBuilder(d.conf.Invoice, *company, d.client).Build(ctx, o.Canonical)
 }
 
-func (d *deskOrders) Send(ctx context.Context, stop <-chan struct{}, progress func(transfer.Progress)) (transfer.Summary, error) {
-	return d.eng.SendUntil(ctx, stop, progress)
-}
-
-func (d *deskOrders) Import(ctx context.Context) (transfer.Result, error) {
-	var log strings.Builder
-	e := &env{stdout: io.Discard, stderr: &log, home: d.e.home}
-	res, configured, failed := importFromSources(ctx, e, d.conf, d.s, d.im, d.opts)
-	fmt.Fprint(d.e.stderr, log.String())
-	switch {
-	case !configured:
-		return res, errors.New(firstLine(log.String()))
-	case failed:
-		return res, errors.New(lastLine(log.String()))
+// Import ("Tuo nyt") asks the running sources to read now; what they find arrives as their
+// events, as everything they import does.
+func (d *deskOrders) Import(context.Context) (transfer.Result, error) {
+	if err := d.sources.Wake(); errors.Is(err, live.ErrNoSources) {
+		return transfer.Result{}, ui.ErrNoSources
 	}
-	return res, nil
+	return transfer.Result{}, nil
 }
 
 func (d *deskOrders) ImportFiles(ctx context.Context, paths []string) (transfer.Result, error) {
@@ -129,13 +131,6 @@ func (d *deskOrders) Retry(ctx context.Context, id int64) error {
 // reference), and the sandbox's API needs a token, so the summary opens the order in the app.
 func (d *deskOrders) InvoiceURL(int64) *url.URL { return nil }
 
-func firstLine(s string) string { l, _, _ := strings.Cut(strings.TrimSpace(s), "\n"); return l }
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	return s[strings.LastIndex(s, "\n")+1:]
-}
-
 // desktopApp is the everyday app: the main window, the tray and auto mode over one history and
 // one engine.
 type desktopApp struct {
@@ -151,16 +146,29 @@ type desktopApp struct {
 	mw      *ui.MainWindow
 	tray    *ui.Tray
 
-	autoStop context.CancelFunc // stops auto mode; nil while paused
+	im       *transfer.Importer
+	sources  *live.Sources     // the folder and the mailbox, long-lived
+	batches  *transfer.Batches // every batch, whoever starts it
+	engMu    sync.Mutex
+	eng      *transfer.Engine // for the current settings
+	autoSend atomic.Bool      // settings' transfer.auto_send
+	sched    *transfer.Scheduler
+	autoStop context.CancelFunc // stops auto mode
 	autoDone chan struct{}
 	quitting bool
+	trayHost bool // a tray host shows the icon (asked once, at start)
 }
 
 // openDesktop builds the main window into w for the finished setup conf. running is the demo
 // company the wizard started in this process (nil: start it here when conf is a demo). The
 // caller runs the app and then calls close.
 func openDesktop(ctx context.Context, e *env, a fyne.App, w fyne.Window, conf *settings.Settings, running *demo.Demo) (*desktopApp, error) {
-	d := &desktopApp{e: e, a: a, w: w, ctx: ctx, running: running}
+	// Started at login the panel may come up after the app: wait a little for its tray host.
+	hostWait := time.Duration(0)
+	if e.tray {
+		hostWait = 10 * time.Second
+	}
+	d := &desktopApp{e: e, a: a, w: w, ctx: ctx, running: running, trayHost: trayHostShown(hostWait)}
 	if err := d.open(conf); err != nil {
 		d.close()
 		return nil, err
@@ -209,25 +217,69 @@ func (d *desktopApp) open(conf *settings.Settings) error {
 	if err != nil {
 		return err
 	}
-	if d.s, err = openHistory(ctx, e); err != nil {
-		return err
+	if d.s == nil {
+		// The history stays open across a change of settings, so that the sources go on.
+		if d.s, err = openHistory(ctx, e); err != nil {
+			return err
+		}
+		d.im = transfer.NewImporter(d.s)
 	}
-	eng, err := transfer.NewEngine(transfer.Options{Store: d.s, Client: client, Prefix: d.conf.Invoice.ShopPrefix,
-		NewBuilder: func(ctx context.Context) (transfer.Builder, error) {
-			company, err := invoice.LoadCompany(ctx, client)
-			if err != nil {
-				return nil, err
-			}
-			return invoice.NewBuilder(d.conf.Invoice, company, client), nil
-		}})
+	eng, err := newEngine(d.s, client, d.conf, false)
 	if err != nil {
 		return err
 	}
-	d.orders = &deskOrders{e: e, conf: d.conf, s: d.s, im: transfer.NewImporter(d.s), eng: eng, client: client,
-		opts: format.Options{VATByCode: d.conf.Invoice.VATByCode}}
+	d.engMu.Lock()
+	d.eng = eng
+	d.engMu.Unlock()
+	d.autoSend.Store(d.conf.Transfer.AutoSend)
+	if d.batches == nil {
+		d.batches = transfer.NewBatches(d.send, nil)
+	}
+	if d.sources == nil {
+		d.sources = live.New(ctx, live.Options{Importer: d.im, History: d.s, Passwords: secret.Keyring{},
+			Logger: quietLogger(e), OnEvent: d.onSource})
+	}
+	d.orders = &deskOrders{e: e, conf: d.conf, s: d.s, im: d.im, sources: d.sources, client: client,
+		opts: format.OptionsFrom(d.conf.Invoice)}
 	d.build()
-	d.startAuto(ctx)
+	if d.sched == nil {
+		d.startAuto(ctx) // before the sources, which poke it
+	}
+	// Only a source whose settings changed starts again.
+	d.sources.Apply(d.conf)
+	d.mw.ShowSources(d.sources.States())
 	return nil
+}
+
+// send is one batch with the engine of the current settings (Batches' SendFunc).
+func (d *desktopApp) send(ctx context.Context, stop <-chan struct{}, progress func(transfer.Progress)) (transfer.Summary, error) {
+	d.engMu.Lock()
+	eng := d.eng
+	d.engMu.Unlock()
+	return eng.SendUntil(ctx, stop, progress)
+}
+
+// onSource shows what the sources tell (from their goroutines) and, when new orders arrived,
+// lets auto mode send them.
+func (d *desktopApp) onSource(ev live.Event) {
+	switch {
+	case ev.State != nil:
+		fyne.Do(func() {
+			if d.mw != nil && d.sources != nil {
+				d.mw.ShowSources(d.sources.States())
+			}
+		})
+	case ev.Handled != nil:
+		res := ev.Handled.Result
+		fyne.Do(func() {
+			if d.mw != nil {
+				d.mw.Imported(res, nil)
+			}
+		})
+		if res.New > 0 && d.sched != nil {
+			d.sched.Poke()
+		}
+	}
 }
 
 // build makes the window's content and the tray in the current language.
@@ -236,13 +288,16 @@ func (d *desktopApp) build() {
 	paused := d.mw != nil && d.mw.Status().Paused
 	// SIGTERM ends d.ctx; the window's work must not end with it, because Quit lets the order
 	// in flight finish (and cuts it off itself after quitWait).
-	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Demo: d.conf.Setup.Demo,
+	if d.mw != nil {
+		d.mw.Close()
+	}
+	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Batch: d.batches, Demo: d.conf.Setup.Demo,
 		Context: context.WithoutCancel(d.ctx), OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
-		OnSettings: d.showSetup, Login: d.login()})
+		OnSettings: d.showSetup, OnSettingsForm: d.showSetupAt, Login: d.login(), SupportInfo: d.supportInfo})
 	w.SetContent(d.mw.Content())
 	w.SetTitle(lang.X("app.title", "Tilaussilta"))
 
-	if d.tray != nil || trayAvailable() {
+	if d.tray != nil || d.trayHost {
 		// NewTray again after a language switch: the menu is rebuilt in the new words.
 		d.tray, _ = ui.NewTray(a, w, ui.TrayActions{
 			Open:      func() { w.Show(); w.RequestFocus() },
@@ -260,6 +315,22 @@ func (d *desktopApp) build() {
 	}
 	d.mw.SetPaused(paused)
 	d.onStatus(d.mw.Status())
+}
+
+// supportInfo is what "Kopioi tiedot tukea varten" copies: the version, the saved settings
+// (no secret is in them), the sources' states and the last warnings and errors of the log.
+func (d *desktopApp) supportInfo() string {
+	f := support.Facts{Version: version, Now: time.Now()}
+	if loc, err := settings.Locate(d.e.home); err == nil {
+		f.Settings, _ = settings.Load(loc.SettingsFile)
+	}
+	if d.sources != nil {
+		f.Sources = d.sources.States()
+	}
+	if d.e.log != nil {
+		f.Recent, f.LogFile = d.e.log.Recent(), d.e.log.Path()
+	}
+	return support.Text(f)
 }
 
 // login is the start-at-login entry: this program, started in the tray.
@@ -306,7 +377,10 @@ func (d *desktopApp) saveSettings(change func(*settings.Settings)) error {
 
 // showSetup shows the wizard's forms with the saved settings; finishing it opens the main
 // window again with the new settings.
-func (d *desktopApp) showSetup() {
+func (d *desktopApp) showSetup() { d.showSetupAt("") }
+
+// showSetupAt shows the wizard at form (attention.FormInvoicing …; "" where the setup stopped).
+func (d *desktopApp) showSetupAt(form string) {
 	if d.mw.Sending() {
 		return
 	}
@@ -327,6 +401,7 @@ func (d *desktopApp) showSetup() {
 	wiz := ui.NewWizard(ui.WizardOptions{App: d.a, Window: d.w, Setup: gs, Secrets: secret.Keyring{}, Settings: conf,
 		Registration: ui.Registration{ClientID: procountorClientID, ClientSecret: procountorClientSecret, RedirectURI: procountorRedirectURI},
 		Context:      d.ctx,
+		Form:         form,
 		OnDone: func(s *settings.Settings) {
 			if gs.runningDemo() != dm {
 				d.running = gs.runningDemo() // the wizard started the demo company
@@ -337,61 +412,35 @@ func (d *desktopApp) showSetup() {
 	d.w.SetContent(wiz.Content())
 }
 
-// reopen stops auto mode and the history, then opens everything again with conf.
+// reopen opens the window again with conf: the history, auto mode and the sources whose settings
+// did not change go on.
 func (d *desktopApp) reopen(conf *settings.Settings) {
-	stop, done := d.autoStop, d.autoDone
-	if stop != nil {
-		stop()
+	if err := d.open(conf); err != nil {
+		msg := widget.NewLabel(err.Error())
+		msg.Wrapping = fyne.TextWrapWord
+		msg.Importance = widget.DangerImportance
+		d.w.SetContent(container.NewVBox(ui.NewSetupDone(conf, d.showSetup), msg))
 	}
-	go func() {
-		if done != nil {
-			<-done
-		}
-		fyne.Do(func() {
-			d.autoStop, d.autoDone = nil, nil
-			if d.s != nil {
-				d.s.Close()
-				d.s = nil
-			}
-			if err := d.open(conf); err != nil {
-				msg := widget.NewLabel(err.Error())
-				msg.Wrapping = fyne.TextWrapWord
-				msg.Importance = widget.DangerImportance
-				d.w.SetContent(container.NewVBox(ui.NewSetupDone(conf, d.showSetup), msg))
-			}
-		})
-	}()
 }
 
 func (d *desktopApp) onStatus(s ui.Status) {
-	if d.tray != nil {
+	// After Quit the tray's D-Bus connection closes under it: a late reload must not touch it.
+	if d.tray != nil && !d.quitting {
 		d.tray.Show(s)
 	}
 }
 
-// startAuto runs auto mode: import from the sources every autoInterval, and send when the
-// user switched automatic sending on. The first run is at once, so the demo inbox shows up.
+// startAuto runs auto mode: when a source brought new orders, at start and every retryEvery, it
+// sends what is ready if the user switched automatic sending on and did not pause it. The batch
+// is the same as the window's: it shows in the window and the tray.
 func (d *desktopApp) startAuto(parent context.Context) {
 	ctx, cancel := context.WithCancel(parent)
 	sched, err := transfer.NewScheduler(transfer.SchedulerOptions{
-		Interval: autoInterval,
-		Import:   d.orders.Import,
-		AutoSend: func() bool { return d.conf.Transfer.AutoSend },
+		Interval: retryEvery,
+		AutoSend: func() bool { return d.autoSend.Load() && !d.batches.Paused() },
+		// Quit ends ctx but stops the batch softly itself: the batch must not end with ctx.
 		Send: func(ctx context.Context) (transfer.Summary, error) {
-			var done <-chan struct{}
-			fyne.DoAndWait(func() { done, _ = d.mw.StartBatch() })
-			select {
-			case <-done:
-			case <-ctx.Done():
-				return transfer.Summary{}, ctx.Err()
-			}
-			var sum transfer.Summary
-			var err error
-			fyne.DoAndWait(func() { sum, err = d.mw.LastBatch() })
-			return sum, err
-		},
-		Report: func(r transfer.Run) {
-			fyne.Do(func() { d.mw.Imported(r.Imported, r.ImportErr) })
+			return d.batches.Run(context.WithoutCancel(ctx))
 		},
 	})
 	if err != nil {
@@ -400,21 +449,20 @@ func (d *desktopApp) startAuto(parent context.Context) {
 		return
 	}
 	done := make(chan struct{})
-	d.autoStop, d.autoDone = cancel, done
+	d.sched, d.autoStop, d.autoDone = sched, cancel, done
 	go func() {
 		defer close(done)
 		_ = sched.Run(ctx)
 	}()
 }
 
+// setPaused pauses automatic sending (the sources go on bringing orders in).
 func (d *desktopApp) setPaused(paused bool) {
-	if paused && d.autoStop != nil {
-		d.autoStop()
-		d.autoStop = nil
-	} else if !paused && d.autoStop == nil {
-		d.startAuto(d.ctx)
-	}
+	d.batches.SetPaused(paused)
 	d.mw.SetPaused(paused)
+	if !paused && d.sched != nil {
+		d.sched.Poke()
+	}
 }
 
 // Quit stops cleanly: no new order is started, the orders in flight finish and are recorded
@@ -424,25 +472,32 @@ func (d *desktopApp) Quit() {
 		return
 	}
 	d.quitting = true
-	mw := d.mw
-	sending := mw.StopSending()
+	sending := d.batches.Stop()
 	if d.autoStop != nil {
 		d.autoStop()
 	}
-	autoDone := d.autoDone
+	autoDone, sources := d.autoDone, d.sources
 	go func() {
 		select {
 		case <-sending:
 		case <-time.After(quitWait):
-			fyne.DoAndWait(mw.CancelSending)
+			d.batches.Cancel()
 			select {
 			case <-sending:
 			case <-time.After(quitCut):
 			}
 		}
-		if autoDone != nil {
+		stopped := make(chan struct{})
+		go func() {
+			sources.Stop()
+			close(stopped)
+		}()
+		for _, c := range []chan struct{}{autoDone, stopped} {
+			if c == nil {
+				continue
+			}
 			select {
-			case <-autoDone:
+			case <-c:
 			case <-time.After(quitCut):
 			}
 		}
@@ -452,6 +507,9 @@ func (d *desktopApp) Quit() {
 
 // close releases the history and the demo company after the app has quit.
 func (d *desktopApp) close() {
+	if d.sources != nil {
+		d.sources.Stop()
+	}
 	if d.s != nil {
 		d.s.Close()
 	}

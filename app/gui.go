@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"orderbridge/assets"
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
+	"orderbridge/internal/instance"
 	"orderbridge/internal/procountor"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
@@ -47,12 +49,36 @@ func runGUI(ctx context.Context, e *env) int {
 		fmt.Fprintf(e.stderr, "orderbridge: %v\n(orderbridge config reset starts again from the defaults and keeps the old file aside)\n", err)
 		return exitSetup
 	}
+	// One app per history: a second start brings the running one's window forward instead.
+	var w fyne.Window
+	inst, err := instance.Claim(loc.HistoryDB, func() {
+		fyne.Do(func() {
+			if w != nil {
+				w.Show()
+				w.RequestFocus()
+			}
+		})
+	})
+	switch {
+	case errors.Is(err, instance.ErrRunning):
+		if err := instance.Show(loc.HistoryDB); err != nil {
+			fmt.Fprintf(e.stderr, "orderbridge: Order Bridge already runs on this history, but it did not answer: %v\n", err)
+			return exitSetup
+		}
+		fmt.Fprintln(e.stderr, "orderbridge: Tilaussilta on jo käynnissä; sen ikkuna tuotiin esiin (Order Bridge already runs; its window was brought forward)")
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(e.stderr, "orderbridge: without the single-instance check: %v\n", err)
+	default:
+		defer inst.Close()
+	}
+	defer openLog(e)()
 	if err := ui.UseLanguage(conf.UI.Language); err != nil {
 		fmt.Fprintf(e.stderr, "orderbridge: translations: %v\n", err)
 	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon())
-	w := a.NewWindow(lang.X("app.title", "Tilaussilta"))
+	w = a.NewWindow(lang.X("app.title", "Tilaussilta"))
 	w.Resize(fyne.NewSize(900, 720))
 
 	gs := &guiSetup{e: e, loc: loc}
@@ -159,6 +185,15 @@ func (g *guiSetup) CheckConnection(ctx context.Context, s *settings.Settings) (p
 	return c.CheckConnection(ctx)
 }
 
+// Probe runs Procountor's read-only probe for s with the keyring's secrets.
+func (g *guiSetup) Probe(ctx context.Context, s *settings.Settings) (procountor.ProbeReport, error) {
+	c, err := checkClient(s, secret.Keyring{}, g.runningDemo())
+	if err != nil {
+		return procountor.ProbeReport{}, err
+	}
+	return c.Probe(ctx)
+}
+
 // checkClient is the Procountor client for a connection check of s. It never retries: a check
 // reports at once and the user presses "Try again".
 func checkClient(s *settings.Settings, keys ui.Secrets, running *demo.Demo) (*procountor.Client, error) {
@@ -173,6 +208,7 @@ func checkClient(s *settings.Settings, keys ui.Secrets, running *demo.Demo) (*pr
 		return nil, err
 	}
 	cfg.BaseURL, cfg.ClientID, cfg.RedirectURI = base, s.Procountor.ClientID, s.Procountor.RedirectURI
+	cfg.Learned, cfg.RateLimit = s.Procountor.LearnedHere(), s.Transfer.RateLimit
 	if cfg.APIKey, err = keys.Get(secret.ProcountorAPIKey); err != nil {
 		return nil, err
 	}

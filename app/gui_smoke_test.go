@@ -179,6 +179,13 @@ func TestGUISmoke(t *testing.T) {
 				tree, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").Output()
 				return bytes.Contains(tree, []byte(`"Tilaussilta"`))
 			})
+			// A second start on the same history brings this one forward and ends; no second copy.
+			second := exec.Command(bin, "--home", home)
+			second.Env = env
+			secondOut, err := second.CombinedOutput()
+			if err != nil || !strings.Contains(string(secondOut), "already runs") {
+				t.Errorf("a second start: %v, %q; want exit 0 saying the app already runs", err, secondOut)
+			}
 			var rows []historyRow
 			waitFor(t, 60*time.Second, exited, &out, "every demo order sent or skipped", func() bool {
 				o, err := exec.Command(bin, "--home", home, "history", "--json", "--limit", "1000").Output()

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"orderbridge/internal/applog"
 )
 
 // Exit statuses shared by every command (see README.md).
@@ -25,8 +27,9 @@ const (
 // env is what every command gets: where to write, and the global options.
 type env struct {
 	stdout, stderr io.Writer
-	home           string // --home or ORDERBRIDGE_HOME; "" means the OS folders
-	tray           bool   // --tray: the desktop app starts in the tray, its window hidden
+	home           string       // --home or ORDERBRIDGE_HOME; "" means the OS folders
+	tray           bool         // --tray: the desktop app starts in the tray, its window hidden
+	log            *applog.File // the app's log file (the desktop app and watch); nil: stderr only
 }
 
 // command is one subcommand; run returns the exit status.
@@ -44,9 +47,11 @@ func commands() map[string]command {
 		"import":  {"import order files, or with no FILE the folder and mailbox once: import [FILE…]", runImport},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
 		"preview": {"print the invoices that would be sent, as JSON: preview [--offline] FILE…", runPreview},
+		"resolve": {"resolve an order that needs attention: resolve ORDER use-new|use-old|skip|retry|fixed-by-hand|ignore-change", runResolve},
 		"sandbox": {"run the local Procountor sandbox: sandbox [--addr 127.0.0.1:0] [--state FILE] [fault flags]", runSandbox},
 		"send":    {"send the ready orders to Procountor: send [--dry-run]", runSend},
 		"version": {"print the version and build", runVersion},
+		"watch":   {"run the folder and mailbox until stopped, JSON events on stdout; sends when auto send is on", runWatch},
 	}
 }
 

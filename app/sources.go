@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
+	"orderbridge/internal/applog"
 	"orderbridge/internal/format"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
@@ -15,9 +17,29 @@ import (
 )
 
 // quietLogger passes the sources' warnings and errors to stderr; the files
-// and mails handled are reported by their OnHandled instead.
+// and mails handled are reported by their OnHandled instead. With the app's
+// log file open, everything from info up goes there too.
 func quietLogger(e *env) *slog.Logger {
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	stderr := slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
+	if e.log != nil {
+		return e.log.Logger(stderr)
+	}
+	return slog.New(stderr)
+}
+
+// openLog opens the app's log file in the data folder for the desktop app and watch; without
+// one (a read-only disk) they run on with stderr alone.
+func openLog(e *env) func() {
+	loc, err := settings.Locate(e.home)
+	if err == nil {
+		var lf *applog.File
+		if lf, err = applog.Open(filepath.Join(loc.DataDir, "logs")); err == nil {
+			e.log = lf
+			return func() { lf.Close() }
+		}
+	}
+	fmt.Fprintf(e.stderr, "orderbridge: no log file: %v\n", err)
+	return func() {}
 }
 
 // folderSource is the configured folder watcher, or nil when none is set.

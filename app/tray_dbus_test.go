@@ -186,7 +186,7 @@ func TestTrayOverDBus(t *testing.T) {
 	if !ok || !send.enabled {
 		t.Fatalf("no enabled Send now (11): %s", state())
 	}
-	for _, want := range []string{"Avaa Tilaussilta", "Tuo nyt", "Keskeytä automaattinen tila", "Lopeta"} {
+	for _, want := range []string{"Avaa Tilaussilta", "Tuo nyt", "Keskeytä automaattinen lähetys", "Lopeta"} {
 		if _, ok := find(want); !ok {
 			t.Errorf("tray menu has no %q: %s", want, state())
 		}

@@ -5,10 +5,12 @@ package format
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -18,6 +20,7 @@ import (
 	"orderbridge/internal/format/table"
 	"orderbridge/internal/format/woocommerce"
 	"orderbridge/internal/order"
+	"orderbridge/internal/settings"
 )
 
 // MaxFileSize is the largest order file read: far above any real export,
@@ -45,6 +48,17 @@ type Options struct {
 	// it decides Shopify orders whose lines could split between two rates in
 	// more than one way, and fills a table row's empty VAT cell.
 	VATByCode map[string]decimal.Decimal
+	// InvoiceZeroTotal invoices an order whose total is 0.00 as a zero
+	// invoice; without it such an order is skipped, saying why.
+	InvoiceZeroTotal bool
+	// TipVAT is the VAT percent of a tip (Shopify); nil: an order with a
+	// tip needs attention.
+	TipVAT *decimal.Decimal
+}
+
+// OptionsFrom are the parsers' options from the invoice settings.
+func OptionsFrom(s settings.Invoice) Options {
+	return Options{VATByCode: s.VATByCode, InvoiceZeroTotal: s.ZeroTotalOrders == settings.ZeroTotalInvoice, TipVAT: s.TipVATPercent()}
 }
 
 // detector is one format: its name and its content test. Specific formats
@@ -91,7 +105,8 @@ func whatItIs(data []byte) string {
 	case t[0] == '<':
 		return "XML-tiedostoa (esim. Finvoice) ei vielä tueta; " + known + " (XML such as Finvoice is not supported yet)"
 	case t[0] == '{' || t[0] == '[':
-		return "JSON-tiedoston rakenne on tuntematon; " + known + " (JSON of an unknown shape)"
+		keys := topKeys(t)
+		return "JSON-tiedoston rakenne on tuntematon (päätason avaimet: " + keys + "); " + known + " (JSON of an unknown shape; top-level keys: " + keys + ")"
 	}
 	line := t
 	if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
@@ -122,7 +137,7 @@ func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
 	case MyCashflowJSON:
 		orders, err = mycashflow.Parse(name, data, mycashflow.Options{})
 	case ShopifyCSV:
-		orders, err = shopify.Parse(name, data, shopify.Options{VATByCode: opts.VATByCode})
+		orders, err = shopify.Parse(name, data, shopify.Options{VATByCode: opts.VATByCode, TipVAT: opts.TipVAT})
 	case TableCSV:
 		orders, err = table.Parse(name, data, table.Options{VATByCode: opts.VATByCode})
 	}
@@ -133,7 +148,12 @@ func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
 		return nil, err
 	}
 	for i := range orders {
-		orders[i].Check()
+		o := &orders[i]
+		o.Check()
+		if o.SkipReason == "" && !opts.InvoiceZeroTotal && !o.HasProblems() && len(o.Lines) > 0 && o.ComputeTotals().Gross.IsZero() {
+			o.SkipReason = "Tilauksen summa on 0,00 €, joten laskua ei tehdä; asetus invoice.zero_total_orders = invoice laskuttaa myös nämä " +
+				"(the order's total is 0.00, so no invoice is made; the setting invoice.zero_total_orders = invoice invoices these too)."
+		}
 	}
 	return orders, nil
 }
@@ -176,4 +196,28 @@ func tooLarge(name string, size int64) error { return fmt.Errorf("%s: %w", name,
 func tooLargeErr(size int64) error {
 	return fmt.Errorf("tiedosto on %.1f Mt, yli %d Mt:n rajan (the file is %.1f MB, over the %d MB limit): %w",
 		float64(size)/(1<<20), MaxFileSize>>20, float64(size)/(1<<20), MaxFileSize>>20, ErrTooLarge)
+}
+
+// topKeys lists the keys of a JSON object (or of a list's first object),
+// sorted, so that an unknown file says what it holds; "–" when none.
+func topKeys(t []byte) string {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(t, &m); err != nil {
+		var list []json.RawMessage
+		if json.Unmarshal(t, &list) != nil || len(list) == 0 || json.Unmarshal(list[0], &m) != nil {
+			return "–"
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return "–"
+	}
+	sort.Strings(keys)
+	if len(keys) > 12 {
+		keys = append(keys[:12], "…")
+	}
+	return strings.Join(keys, ", ")
 }

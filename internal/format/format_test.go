@@ -45,6 +45,8 @@ func TestDetectRefuses(t *testing.T) {
 		{"doc.pdf", "%PDF-1.7\n", "PDF"},
 		{"lasku.xml", `<?xml version="1.0"?><Finvoice Version="3.0"></Finvoice>`, "XML"},
 		{"x.json", `{"hello": "world"}`, "JSON"},
+		{"y.json", `{"zeta": 1, "alpha": {"items": []}}`, "top-level keys: alpha, zeta"},
+		{"z.json", `[{"sku": "A", "qty": 1}]`, "top-level keys: qty, sku"},
 		{"notes.txt", "Ostoslista\nmaitoa\n", `"Ostoslista"`},
 		{"binary.bin", "\x00\x01\x02\xff\xfe", "otsikkorivi"},
 	}

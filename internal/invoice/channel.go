@@ -104,7 +104,9 @@ func (j *job) eInvoiceFallback(hasEAddr, eOK, postal bool) {
 // after lists the steps after POST /invoices (issue 4 §6): approve, or
 // approve and send (a NO_SENDING invoice is only approved: there is nothing
 // to send); and for a paid order with invoice.mark_paid, markpaid with the
-// payment date and the gross total. Procountor refuses markpaid while the
+// payment date and the order's gross total (the send engine marks the
+// invoice's own total from Procountor instead, so that a cent of rounding
+// cannot leave it partly paid). Procountor refuses markpaid while the
 // invoice is UNFINISHED, so with after_create=unfinished it is left to the
 // user, with a warning.
 func (j *job) after() {

@@ -14,10 +14,14 @@ import (
 // Company is what the builder needs from Procountor once per batch.
 type Company struct {
 	BankAccount string            // the default invoice IBAN, without spaces
-	VATPercents []decimal.Decimal // sales VAT percentages in use
-	VATStatuses []int             // sales VAT statuses in use
-	Country     string            // the company's country, e.g. FINLAND
-	Currency    string            // the company's currency, e.g. EUR
+	VATPercents []decimal.Decimal // sales VAT percentages in use, of the company's own country
+	// ForeignVATPercents are other countries' sales VAT percentages the
+	// company has in use (foreign VATs agreed with Procountor, for OSS
+	// sales), by Procountor's country enum, e.g. SPAIN.
+	ForeignVATPercents map[string][]decimal.Decimal
+	VATStatuses        []int  // sales VAT statuses in use
+	Country            string // the company's country, e.g. FINLAND
+	Currency           string // the company's currency, e.g. EUR
 	// Placeholder is true for OfflineCompany: the bank account and rates are
 	// stand-ins, and every Result says so in a warning.
 	Placeholder bool
@@ -42,9 +46,9 @@ type CompanyReader interface {
 // LoadCompany reads the company's default invoice bank account, its sales VAT
 // percentages and statuses (GET /company, /vats/default, /bankaccounts).
 //
-// The account must be ACTIVE and marked defaultForInvoice: whether Procountor
-// falls back to a default when paymentInfo.bankAccount is left out is UNSURE,
-// so we never guess one; with none marked the error lists the accounts.
+// The account is procountor.InvoiceAccount's, the same rule as the connection
+// check's: ACTIVE and marked defaultForInvoice; with none marked the error
+// lists the accounts.
 func LoadCompany(ctx context.Context, c CompanyReader) (Company, error) {
 	co, err := c.Company(ctx)
 	if err != nil {
@@ -65,8 +69,24 @@ func LoadCompany(ctx context.Context, c CompanyReader) (Company, error) {
 	if out.Currency == "" {
 		out.Currency = "EUR"
 	}
-	for _, p := range vats.SalesVATPercents() {
-		out.VATPercents = append(out.VATPercents, p.Decimal)
+	for _, c := range vats.VATInformation {
+		country := countryEnum(c.Country)
+		var list []decimal.Decimal
+		for _, p := range c.Percentages {
+			if p.Sales {
+				list = append(list, p.VATPercent.Decimal)
+			}
+		}
+		// The company's own country, or the only list there is (whatever
+		// it is called), holds the domestic rates.
+		if len(vats.VATInformation) == 1 || country == countryEnum(out.Country) {
+			out.VATPercents = append(out.VATPercents, list...)
+			continue
+		}
+		if out.ForeignVATPercents == nil {
+			out.ForeignVATPercents = map[string][]decimal.Decimal{}
+		}
+		out.ForeignVATPercents[country] = append(out.ForeignVATPercents[country], list...)
 	}
 	for _, s := range vats.VATStatuses {
 		if s.Sales {
@@ -76,25 +96,12 @@ func LoadCompany(ctx context.Context, c CompanyReader) (Company, error) {
 	if len(out.VATPercents) == 0 || len(out.VATStatuses) == 0 {
 		return Company{}, fmt.Errorf("invoice: %w (GET /vats/default lists %d rates and %d statuses for sales)", ErrNoSalesVAT, len(out.VATPercents), len(out.VATStatuses))
 	}
-	var active []string
-	for _, a := range accts.Results {
-		if a.Status != "" && a.Status != "ACTIVE" {
-			continue
-		}
-		iban := strings.ReplaceAll(a.IBAN, " ", "")
-		if iban == "" {
-			continue
-		}
-		if a.DefaultForInvoice {
-			out.BankAccount = iban
-			return out, nil
-		}
-		active = append(active, iban)
+	acc, err := procountor.InvoiceAccount(accts.Results)
+	if err != nil {
+		return Company{}, fmt.Errorf("invoice: %w: %w", ErrNoBankAccount, err)
 	}
-	if len(active) == 0 {
-		return Company{}, fmt.Errorf("invoice: %w: there is no active bank account; add one in Procountor", ErrNoBankAccount)
-	}
-	return Company{}, fmt.Errorf("invoice: %w: mark one of the active accounts (%s) as the default for invoices in Procountor", ErrNoBankAccount, strings.Join(active, ", "))
+	out.BankAccount = acc.IBAN
+	return out, nil
 }
 
 // OfflineIBAN is the bank account of OfflineCompany: the example account of
@@ -114,4 +121,11 @@ func OfflineCompany() Company {
 		BankAccount: OfflineIBAN, VATPercents: rates, VATStatuses: []int{1, 3, 5, 12},
 		Country: "FINLAND", Currency: "EUR", Placeholder: true,
 	}
+}
+
+// countryEnum is a country as Procountor's enum writes it: GET /vats/default
+// says "Finland" or "United kingdom", invoices want FINLAND and
+// UNITED_KINGDOM….
+func countryEnum(name string) string {
+	return strings.ReplaceAll(strings.ToUpper(strings.TrimSpace(name)), " ", "_")
 }

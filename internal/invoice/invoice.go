@@ -173,6 +173,10 @@ type job struct {
 	inv procountor.Invoice
 	res Result
 	cus customer // the buyer as the invoice will show it
+	// oss is set for an EU consumer sale at the destination's VAT;
+	// ossRates are that country's rates when the company has them in use.
+	oss      bool
+	ossRates []decimal.Decimal
 }
 
 // Build makes the invoice for o. The error is only for infrastructure
@@ -201,6 +205,7 @@ func (b *Builder) Build(ctx context.Context, o order.Order) (Result, error) {
 	j.counterParty()
 	j.deliveryAddress()
 	j.payment()
+	j.destinationVAT()
 	if err := j.rows(ctx); err != nil {
 		return Result{}, err
 	}

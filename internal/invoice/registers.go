@@ -429,6 +429,7 @@ func (j *job) newPartner() procountor.BusinessPartner {
 		},
 		InvoicingInfo: &procountor.InvoicingInfo{
 			CustomerNumber: cp1252(c.CustomerNumber, false), Identifier: cp1252(c.Identifier, false),
+			IdentifierType:  identifierType(c.Identifier),
 			ContactPerson:   cutHard(cp1252(c.Contact, false), maxContactPerson),
 			Language:        languageFor(j.o.Billing.Country, j.b.opts.Language),
 			EinvoiceAddress: c.EInvoice, EinvoiceOperator: c.Operator,

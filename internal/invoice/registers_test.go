@@ -333,3 +333,39 @@ func TestLearnCreatedPartner(t *testing.T) {
 		}
 	}
 }
+
+// An EU business buyer (VAT number, no Y-tunnus) is a new partner with identifierType set to the
+// VAT number's country, and the sandbox accepts it; a Finnish one gets none. Its invoice carries
+// the VAT number as identifier and taxCode, as Procountor's EU goods example does.
+func TestEUBusinessCustomer(t *testing.T) {
+	ctx := context.Background()
+	e := startSandbox(t, sandbox.Options{})
+	opts := defaults()
+	opts.CreateCustomers = true
+	b := invoice.NewBuilder(opts, e.company(t), e.c)
+	eu := testOrder("EU1", order.Party{Company: "Sjöbodarna AB", Name: "Sara Köpare", VATID: "SE559321476901",
+		Email: "inkop@sjobodarna.example", Street: "Hamngatan 1", Zip: "11147", City: "Stockholm", Country: "SE"})
+	for i := range eu.Lines {
+		eu.Lines[i].VATPercent = decimal.Zero
+	}
+	fi := testOrder("FI1", company("Uusi Asiakas Oy", "", "2967431-6", "laskut@uusi.fi", "Uusitie 1"))
+	for _, tc := range []struct {
+		o        order.Order
+		wantType string
+	}{{eu, "SE"}, {fi, ""}} {
+		res, err := b.Build(ctx, tc.o)
+		if err != nil || len(res.Problems) > 0 || res.Partner == nil || !res.Partner.Create {
+			t.Fatalf("Build(%s) = partner %+v, problems %v, %v; want a new partner", tc.o.OrderNumber, res.Partner, messages(res.Problems), err)
+		}
+		if got := res.Partner.Partner.InvoicingInfo.IdentifierType; got != tc.wantType {
+			t.Errorf("Build(%s): identifierType %q, want %q", tc.o.OrderNumber, got, tc.wantType)
+		}
+		if _, err := e.c.CreateBusinessPartner(ctx, res.Partner.Partner); err != nil {
+			t.Errorf("CreateBusinessPartner(%s): %v", tc.o.OrderNumber, err)
+		}
+	}
+	res, _ := b.Build(ctx, eu)
+	if cp := res.Invoice.CounterParty; res.Invoice.VATStatus != 5 || cp.Identifier != "SE559321476901" || cp.TaxCode != "SE559321476901" {
+		t.Errorf("EU invoice: vatStatus %d, identifier %q, taxCode %q; want 5 and the VAT number in both", res.Invoice.VATStatus, cp.Identifier, cp.TaxCode)
+	}
+}

@@ -3,6 +3,7 @@ package invoice
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -18,6 +19,7 @@ import (
 func (j *job) rows(ctx context.Context) error {
 	o := &j.o
 	linked := false
+	rateSaid := map[string]bool{}
 	for i, l := range o.Lines {
 		name := j.text("lines.name", l.Name)
 		r := procountor.InvoiceRow{
@@ -49,7 +51,15 @@ func (j *job) rows(ctx context.Context) error {
 		if len(comment) > 0 {
 			r.Comment = cutHard(strings.Join(comment, " / "), maxRowComment)
 		}
-		if !j.vatInUse(l.VATPercent) {
+		switch {
+		case j.oss && j.ossRates == nil:
+			// destinationVAT has said what is wrong with the rates
+		case j.oss && !slices.ContainsFunc(j.ossRates, l.VATPercent.Equal):
+			o.LineProblem(i, "lines.vat_percent", fmt.Sprintf("ALV %s %% ei ole kohdemaan %s verokanta Procountor-yritykselläsi (käytössä: %s).", fiNum(l.VATPercent), j.inv.VATCountry, pcts(j.ossRates, true)),
+				fmt.Sprintf("VAT %s %% is not one of %s's rates in your Procountor company (in use: %s).", l.VATPercent, j.inv.VATCountry, pcts(j.ossRates, false)))
+		case j.oss:
+		case !j.vatInUse(l.VATPercent) && !rateSaid[l.VATPercent.String()]:
+			rateSaid[l.VATPercent.String()] = true // once per rate, not once per line
 			o.LineProblem(i, "lines.vat_percent", fmt.Sprintf("ALV %s %% ei ole käytössä Procountor-yrityksessäsi (käytössä: %s). Ota kanta käyttöön Procountorissa tai korjaa rivi.", fiNum(l.VATPercent), j.vatList()),
 				fmt.Sprintf("VAT %s %% is not in use in your Procountor company (in use: %s). Turn the rate on in Procountor or correct the line.", l.VATPercent, j.vatList()))
 		}
@@ -216,6 +226,7 @@ func (j *job) vat() {
 		j.legal(lang, "ALV 0 %, yhteisömyynti (AVL 72 a §)",
 			"VAT 0 %, intra-Community supply (Article 138 of Directive 2006/112/EC)")
 		j.addInfo("Ostajan ALV-tunniste / Buyer's VAT number: " + o.Billing.VATID)
+		j.euBuyer(o.Billing.VATID)
 	case finland && anyZero:
 		o.Warn("lines.vat_percent", "Kotimaan myynnissä on ALV 0 % -rivejä; laskulle ei tule verottomuuden perustetta. Lisää se Procountorissa, jos sitä tarvitaan.",
 			"A domestic sale has VAT 0 % rows; the invoice gets no reason for the exemption. Add it in Procountor if one is needed.")

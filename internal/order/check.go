@@ -28,6 +28,15 @@ func (o *Order) Check() {
 	}
 	o.checkLines()
 	o.checkTotals()
+	if o.SkipReason != "" {
+		// A skipped order (cancelled, a till sale …) is not invoiced, so
+		// nothing in it is an error; what was found is kept as warnings
+		// for whoever invoices it anyway (the invoice builder checks again).
+		for _, p := range o.Problems {
+			o.Warnings = appendOnce(o.Warnings, p)
+		}
+		o.Problems = nil
+	}
 }
 
 func (o *Order) checkHead() {
@@ -193,7 +202,7 @@ func (o *Order) checkLineVAT(i int, area vatArea) {
 		}
 	case areaFinland:
 		if !VATRateValid(p, o.OrderDate) {
-			o.LineProblem(i, field, fmt.Sprintf("ALV %s %% ei ollut Suomen verokanta %s (kelvolliset: %s).", fiNum(p), fi(o.OrderDate), rateList(o.OrderDate, true)),
+			o.lineProblemOnce(i, field, fmt.Sprintf("ALV %s %% ei ollut Suomen verokanta %s (kelvolliset: %s).", fiNum(p), fi(o.OrderDate), rateList(o.OrderDate, true)),
 				fmt.Sprintf("VAT %s %% was not a Finnish rate on %s (valid: %s).", p, o.OrderDate, rateList(o.OrderDate, false)))
 		}
 	case areaEU:
@@ -205,16 +214,26 @@ func (o *Order) checkLineVAT(i int, area vatArea) {
 		case !p.IsZero() && b2b:
 			o.LineWarn(i, field, fmt.Sprintf("Yritysasiakkaalla on EU:n ALV-tunnus, mutta rivin ALV on %s %% (yhteisömyynti on yleensä 0 %%).", fiNum(p)),
 				fmt.Sprintf("The buyer has an EU VAT number but the line's VAT is %s %% (intra-EU sales are usually 0 %%).", p))
-		case !p.IsZero() && !VATRateValid(p, o.OrderDate):
-			o.LineWarn(i, field, fmt.Sprintf("ALV %s %% ei ole Suomen verokanta; jos se on kohdemaan vero (OSS), tarkista se.", fiNum(p)),
-				fmt.Sprintf("VAT %s %% is not a Finnish rate; if it is the destination country's (OSS), check it.", p))
 		}
+		// A rate that is not Finnish is the destination's (OSS): the
+		// invoice builder invoices it at that rate or says why it cannot.
 	case areaOutsideEU:
 		if !p.IsZero() {
 			o.LineWarn(i, field, fmt.Sprintf("Myynti EU:n ulkopuolelle on yleensä 0 %% ALV, rivillä on %s %%.", fiNum(p)),
 				fmt.Sprintf("Sales outside the EU are usually 0 %% VAT; the line has %s %%.", p))
 		}
 	}
+}
+
+// lineProblemOnce adds a problem about line i unless another line already
+// has the same one: a wrong rate is said once, not once per line.
+func (o *Order) lineProblemOnce(i int, field, fi, en string) {
+	for _, p := range o.Problems {
+		if p.Field == o.field(field) && p.Message == fi {
+			return
+		}
+	}
+	o.LineProblem(i, field, fi, en)
 }
 
 func rateList(on Date, finnish bool) string {

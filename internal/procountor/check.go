@@ -17,10 +17,15 @@ type Problem string
 
 // What CheckConnection can find wrong. Each one has its own remedy.
 const (
-	ProblemAPINotAllowed Problem = "api_not_allowed" // the company has not allowed billable API clients
-	ProblemKeyRefused    Problem = "key_refused"     // API key (or client registration) wrong or revoked
+	ProblemAPINotAllowed Problem = "api_not_allowed"  // the company has not allowed billable API clients
+	ProblemKeyRefused    Problem = "key_refused"      // the API key is wrong, revoked or made for another client
+	ProblemClientRefused Problem = "client_refused"   // the client id or client secret is wrong
+	ProblemRedirect      Problem = "redirect_refused" // the redirect URI is not the registered one
+	// ProblemCredentials: the token request was refused without saying why (a bare 400/401),
+	// so the API key, the client secret and the redirect URI are all suspects.
+	ProblemCredentials   Problem = "credentials_refused"
 	ProblemNoRights      Problem = "no_rights"       // the API user lacks a right the app needs
-	ProblemNoBankAccount Problem = "no_bank_account" // no active bank account to put on invoices
+	ProblemNoBankAccount Problem = "no_bank_account" // no active account marked default for invoices
 	ProblemNoGeneralVAT  Problem = "no_general_vat"  // the company cannot use the general VAT rate 25.5 %
 	ProblemNetwork       Problem = "network"         // Procountor could not be reached at all
 	ProblemUnavailable   Problem = "unavailable"     // Procountor answered, but is down or overloaded
@@ -62,8 +67,7 @@ type Connection struct {
 	BusinessID       string // Y-tunnus, "" if Procountor gave none
 	UserName         string // the API user the key acts as
 	SalesVATPercents []Decimal
-	// InvoiceAccount is the bank account invoices will name: the one marked default for
-	// invoices, else the first active one.
+	// InvoiceAccount is the bank account invoices will name (see InvoiceAccount).
 	InvoiceAccount BankAccount
 }
 
@@ -73,9 +77,9 @@ type Connection struct {
 //
 // UNSURE (the reference does not say how Procountor answers when "Salli laskutettavien
 // rajapintojen käyttö" is off): a 403 to the token request, or any answer whose message speaks
-// of invoiceable/billable API use, is taken as ProblemAPINotAllowed; a 400 or 401 to the token
-// request as ProblemKeyRefused; a 403 after a token was given as ProblemNoRights. The remedies
-// of the first two each mention the other, so a wrong guess still leads the user to the fix.
+// of invoiceable/billable API use, is taken as ProblemAPINotAllowed; a 403 after a token was
+// given as ProblemNoRights. A refused token request is told apart by its OAuth body (see
+// tokenProblem); without one it is ProblemCredentials, whose remedy names every suspect.
 func (c *Client) CheckConnection(ctx context.Context) (Connection, error) {
 	var conn Connection
 	if _, err := c.Token(ctx); err != nil {
@@ -107,10 +111,9 @@ func (c *Client) CheckConnection(ctx context.Context) (Connection, error) {
 	if err != nil {
 		return conn, checkFailed(CheckBankAccounts, err)
 	}
-	acc, ok := invoiceAccount(accounts.Results)
-	if !ok {
-		return conn, &CheckError{Step: CheckBankAccounts, Problem: ProblemNoBankAccount,
-			Err: fmt.Errorf("none of the company's %d bank accounts is active", len(accounts.Results))}
+	acc, err := InvoiceAccount(accounts.Results)
+	if err != nil {
+		return conn, &CheckError{Step: CheckBankAccounts, Problem: ProblemNoBankAccount, Err: err}
 	}
 	conn.InvoiceAccount = acc
 	return conn, nil
@@ -132,6 +135,8 @@ func classify(step string, err error) Problem {
 		switch {
 		case step == CheckToken && apiErr.Status == http.StatusForbidden:
 			return ProblemAPINotAllowed
+		case step == CheckToken && (apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusUnauthorized):
+			return tokenProblem(apiErr)
 		case errors.Is(apiErr, ErrUnauthorized):
 			return ProblemKeyRefused
 		case errors.Is(apiErr, ErrForbidden):
@@ -151,6 +156,25 @@ func classify(step string, err error) Problem {
 		return ProblemNetwork
 	}
 	return ProblemOther
+}
+
+// tokenProblem tells a refused token request's cause from its OAuth body: invalid_client is
+// the client id or secret (RFC 6749 §5.2); a description about the redirect URI is that (Spring
+// Security's "Redirect URI mismatch."); any other OAuth error (invalid_grant, …) concerns the
+// grant's own credential, the API key. No OAuth body: ProblemCredentials.
+func tokenProblem(e *APIError) Problem {
+	for _, f := range e.Fields {
+		if strings.Contains(strings.ToLower(f.Message), "redirect") {
+			return ProblemRedirect
+		}
+	}
+	switch e.OAuthError {
+	case "":
+		return ProblemCredentials
+	case "invalid_client", "unauthorized_client":
+		return ProblemClientRefused
+	}
+	return ProblemKeyRefused
 }
 
 // mentionsAPIUse spots Procountor's wording for the company setting that allows billable API
@@ -182,25 +206,35 @@ func percentList(ps []Decimal) string {
 	return "[" + strings.Join(s, ", ") + "]"
 }
 
-// invoiceAccount picks the account invoices name: the active default for invoices, else the
-// first active one. An account without a status counts as active (the reference lists the
-// field as optional).
-func invoiceAccount(accounts []BankAccount) (BankAccount, bool) {
-	var first *BankAccount
-	for i := range accounts {
-		a := &accounts[i]
+// ErrNoInvoiceAccount: the company has no active bank account marked as the default for
+// invoices, so an invoice cannot name one.
+var ErrNoInvoiceAccount = errors.New("procountor: no default bank account for invoices")
+
+// InvoiceAccount is the one rule for the bank account invoices name, shared by the connection
+// check and the invoice builder: the active account marked defaultForInvoice, with an IBAN.
+// Procountor's own examples always send paymentInfo.bankAccount, and whether it would fall back
+// to a default is UNSURE, so no other account is guessed at. An account without a status counts
+// as active (the spec lists the field as optional). The error wraps ErrNoInvoiceAccount and
+// names the active accounts, one of which the user can mark in Procountor.
+func InvoiceAccount(accounts []BankAccount) (BankAccount, error) {
+	var active []string
+	for _, a := range accounts {
 		if a.Status != "" && a.Status != "ACTIVE" {
 			continue
 		}
+		iban := strings.ReplaceAll(a.IBAN, " ", "")
+		if iban == "" {
+			continue
+		}
 		if a.DefaultForInvoice {
-			return *a, true
+			a.IBAN = iban
+			return a, nil
 		}
-		if first == nil {
-			first = a
-		}
+		active = append(active, iban)
 	}
-	if first == nil {
-		return BankAccount{}, false
+	if len(active) == 0 {
+		return BankAccount{}, fmt.Errorf("%w: there is no active bank account; add one in Procountor", ErrNoInvoiceAccount)
 	}
-	return *first, true
+	return BankAccount{}, fmt.Errorf("%w: mark one of the active accounts (%s) as the default for invoices in Procountor",
+		ErrNoInvoiceAccount, strings.Join(active, ", "))
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -36,7 +37,8 @@ const (
 	MaxPageSize = 200
 )
 
-// Config configures a Client. BaseURL and the four credentials are required.
+// Config configures a Client. BaseURL, ClientID, ClientSecret and APIKey are required;
+// RedirectURI is sent when given (two public clients leave it out of this grant).
 type Config struct {
 	// BaseURL is ProductionURL, TestURL or any https URL; plain http is accepted only for
 	// loopback hosts (the sandbox).
@@ -67,6 +69,10 @@ type Config struct {
 	// Logger gets one debug line per retry and per token fetch; nil means no logging. No secret is
 	// ever logged.
 	Logger *slog.Logger
+	// Learned are what `doctor --probe` found out about companies of this environment (see
+	// Learned); the one whose company this client's GET /company or /sessioninfo answers with
+	// tunes the client from then on. Empty: the readings that are right under every variant.
+	Learned []Learned
 }
 
 // Client talks to one Procountor company with one API key. It is safe for concurrent use; all its
@@ -83,6 +89,8 @@ type Client struct {
 	now           func() time.Time
 	log           *slog.Logger
 
+	companyID atomic.Int64 // the company GET /company or /sessioninfo answered with; 0 before
+
 	tokMu   sync.Mutex
 	tok     string
 	tokExp  time.Time
@@ -96,8 +104,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	for _, f := range []struct{ name, v string }{
-		{"client id", cfg.ClientID}, {"client secret", cfg.ClientSecret},
-		{"redirect URI", cfg.RedirectURI}, {"API key", cfg.APIKey},
+		{"client id", cfg.ClientID}, {"client secret", cfg.ClientSecret}, {"API key", cfg.APIKey},
 	} {
 		if strings.TrimSpace(f.v) == "" {
 			return nil, fmt.Errorf("procountor: the %s is missing", f.name)

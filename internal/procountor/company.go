@@ -146,6 +146,9 @@ type Products struct {
 func (c *Client) SessionInfo(ctx context.Context) (SessionInfo, error) {
 	var out SessionInfo
 	err := c.do(ctx, call{method: http.MethodGet, path: "/sessioninfo", safe: true}, &out)
+	if err == nil {
+		c.seeCompany(out.CompanyID)
+	}
 	return out, err
 }
 
@@ -153,6 +156,9 @@ func (c *Client) SessionInfo(ctx context.Context) (SessionInfo, error) {
 func (c *Client) Company(ctx context.Context) (Company, error) {
 	var out Company
 	err := c.do(ctx, call{method: http.MethodGet, path: "/company", safe: true}, &out)
+	if err == nil {
+		c.seeCompany(out.ID)
+	}
 	return out, err
 }
 
@@ -170,7 +176,8 @@ func (c *Client) BankAccounts(ctx context.Context) (BankAccounts, error) {
 	return out, err
 }
 
-// SearchProducts calls GET /products with the filters in s.
+// SearchProducts calls GET /products with the filters in s; a 404 without hits is an empty page,
+// as for SearchInvoices.
 func (c *Client) SearchProducts(ctx context.Context, s ProductSearch) (Products, error) {
 	q := url.Values{}
 	setString(q, "code", s.Code)
@@ -183,7 +190,7 @@ func (c *Client) SearchProducts(ctx context.Context, s ProductSearch) (Products,
 		return Products{}, err
 	}
 	var out Products
-	err := c.do(ctx, call{method: http.MethodGet, path: "/products", query: q, safe: true}, &out)
+	err := c.do(ctx, call{method: http.MethodGet, path: "/products", query: q, safe: true, search: true}, &out)
 	return out, err
 }
 

@@ -39,6 +39,9 @@ type APIError struct {
 	Fields []FieldError
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
+	// OAuthError is the "error" code of a refused token request's OAuth body (invalid_client,
+	// invalid_grant, …); "" when the answer had none (see the sandbox's plain-token-errors).
+	OAuthError string
 
 	tokenRequest bool // a refused token request is an authorization failure whatever its status
 }

@@ -331,14 +331,16 @@ func (c *Client) Invoice(ctx context.Context, id int64) (Invoice, error) {
 	return out, err
 }
 
-// SearchInvoices calls GET /invoices with the filters in s (one page).
+// SearchInvoices calls GET /invoices with the filters in s (one page). A search without hits may
+// answer 404 (the spec lists 404 "Invoice not found"); such an answer in Procountor's error shape
+// is an empty page, any other 404 an error (see Client.emptySearch).
 func (c *Client) SearchInvoices(ctx context.Context, s InvoiceSearch) (InvoiceSearchResult, error) {
 	q, err := s.query()
 	if err != nil {
 		return InvoiceSearchResult{}, err
 	}
 	var out InvoiceSearchResult
-	err = c.do(ctx, call{method: http.MethodGet, path: "/invoices", query: q, safe: true}, &out)
+	err = c.do(ctx, call{method: http.MethodGet, path: "/invoices", query: q, safe: true, search: true}, &out)
 	return out, err
 }
 

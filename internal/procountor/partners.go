@@ -124,7 +124,8 @@ type PartnerSearch struct {
 	Size           int // at most MaxPageSize; 0 means Procountor's default (50)
 }
 
-// SearchBusinessPartners calls GET /businesspartners.
+// SearchBusinessPartners calls GET /businesspartners; a 404 without hits is an empty page, as
+// for SearchInvoices.
 func (c *Client) SearchBusinessPartners(ctx context.Context, s PartnerSearch) (PartnerSearchResult, error) {
 	q := url.Values{}
 	setString(q, "identifierType", s.IdentifierType)
@@ -149,7 +150,7 @@ func (c *Client) SearchBusinessPartners(ctx context.Context, s PartnerSearch) (P
 		h[f.k] = []string{v} // Procountor's header names are lower case; keep them as they are
 	}
 	var out PartnerSearchResult
-	err := c.do(ctx, call{method: http.MethodGet, path: "/businesspartners", query: q, header: h, safe: true}, &out)
+	err := c.do(ctx, call{method: http.MethodGet, path: "/businesspartners", query: q, header: h, safe: true, search: true}, &out)
 	return out, err
 }
 

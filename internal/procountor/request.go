@@ -36,6 +36,9 @@ type call struct {
 	// and the token request. Creating and changing requests are not safe.
 	safe   bool
 	noAuth bool // the token request itself
+	// search marks GET searches: their 404 in Procountor's error shape is an empty page (see
+	// Client.emptySearch).
+	search bool
 }
 
 // do runs c with the token, the rate limiter, the 401 renewal and the retry policy, and decodes a
@@ -127,6 +130,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 			wait = max(res.retryAfter, c.backoff(retries))
 			c.log.Debug("procountor: server busy, retrying", "method", r.method, "path", r.path, "status", res.status, "retry", retries+1, "wait", wait)
 
+		case r.search && c.emptySearch(res):
+			return nil // out stays the zero value: no results
+
 		default:
 			return c.apiError(r, res, tok)
 		}
@@ -139,6 +145,7 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 
 type result struct {
 	status     int
+	header     http.Header
 	body       []byte
 	retryAfter time.Duration
 	mayBeSent  bool // false only when the request surely never left this machine
@@ -187,6 +194,7 @@ func (c *Client) attempt(ctx context.Context, r call, payload []byte, contentTyp
 	}
 	res.mayBeSent = true
 	res.status = resp.StatusCode
+	res.header = resp.Header
 	res.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 	res.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	drain(resp.Body)
@@ -253,6 +261,7 @@ func (c *Client) apiError(r call, res result, tok string) *APIError {
 		for _, f := range body.Errors {
 			e.Fields = append(e.Fields, FieldError{Field: c.redact(f.Field, tok), Message: c.redact(f.Message, tok)})
 		}
+		e.OAuthError = c.redact(body.Error, tok)
 		if body.Error != "" || body.ErrorDescription != "" {
 			msg := strings.TrimSpace(body.Error + " " + body.ErrorDescription)
 			e.Fields = append(e.Fields, FieldError{Message: c.redact(msg, tok)})

@@ -35,15 +35,8 @@ func (c *Client) Token(ctx context.Context) (Token, error) { return c.requestTok
 // requestToken fetches a token and stores it with its renewal time.
 func (c *Client) requestToken(ctx context.Context) (Token, error) {
 	start := c.now()
-	form := url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {c.cfg.ClientID},
-		"client_secret": {c.cfg.ClientSecret},
-		"redirect_uri":  {c.cfg.RedirectURI},
-		"api_key":       {c.cfg.APIKey},
-	}
 	var t Token
-	err := c.do(ctx, call{method: http.MethodPost, path: "/oauth/token", form: form, safe: true, noAuth: true}, &t)
+	err := c.do(ctx, c.tokenCall(c.cfg.APIKey), &t)
 	if err != nil {
 		return Token{}, err
 	}
@@ -60,6 +53,20 @@ func (c *Client) requestToken(ctx context.Context) (Token, error) {
 	c.tokMu.Unlock()
 	c.log.Debug("procountor: got an access token", "expires_in", t.ExpiresIn)
 	return t, nil
+}
+
+// tokenCall is the client-credentials token request with apiKey.
+func (c *Client) tokenCall(apiKey string) call {
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {c.cfg.ClientID},
+		"client_secret": {c.cfg.ClientSecret},
+		"api_key":       {apiKey},
+	}
+	if c.cfg.RedirectURI != "" {
+		form.Set("redirect_uri", c.cfg.RedirectURI)
+	}
+	return call{method: http.MethodPost, path: "/oauth/token", form: form, safe: true, noAuth: true}
 }
 
 // token returns a valid access token, fetching one when there is none or it is about to expire.

@@ -185,7 +185,9 @@ func unknownKey(data []byte) string {
 	if json.Unmarshal(data, &doc) != nil {
 		return ""
 	}
-	known := map[string]bool{"version": true}
+	// procountor.learned is written by the probe, not by `config set`; its entries are checked
+	// by the strict decode.
+	known := map[string]bool{"version": true, "procountor.learned": true}
 	prefixes := map[string]bool{}
 	for _, k := range Keys() {
 		known[k] = true

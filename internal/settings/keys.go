@@ -197,6 +197,10 @@ var fields = []field{
 	enumField("invoice.after_create", func(s *Settings) *AfterCreate { return &s.Invoice.AfterCreate },
 		AfterCreateUnfinished, AfterCreateApprove, AfterCreateSend),
 	boolField("invoice.mark_paid", func(s *Settings) *bool { return &s.Invoice.MarkPaid }),
+	enumField("invoice.zero_total_orders", func(s *Settings) *ZeroTotalOrders { return &s.Invoice.ZeroTotalOrders },
+		ZeroTotalSkip, ZeroTotalInvoice),
+	textField("invoice.tip_vat", "empty (an order with a tip needs attention), or the tip's VAT percent 0–99.99, e.g. 0",
+		func(s *Settings) *string { return &s.Invoice.TipVAT }, checkTipVAT),
 
 	boolField("transfer.auto_send", func(s *Settings) *bool { return &s.Transfer.AutoSend }),
 	intField("transfer.rate_limit", func(s *Settings) *int { return &s.Transfer.RateLimit }, 1, MaxRateLimit),
@@ -472,12 +476,9 @@ func setVATByCode(s *Settings, v string) error {
 			if r := checkText(50, false)(code); r != "" {
 				return bad("has a product code that " + r)
 			}
-			d, err := decimal.NewFromString(pct)
-			if err != nil || strings.ContainsAny(pct, "eE") {
-				return bad("has a VAT percent that is not a number like 25.5")
-			}
-			if d.IsNegative() || d.GreaterThanOrEqual(decimal.NewFromInt(100)) || !d.Equal(d.Round(2)) {
-				return bad("has a VAT percent outside 0–99.99 (at most two decimals)")
+			d, reason := vatPercent(pct)
+			if reason != "" {
+				return bad("has a VAT percent that " + reason)
 			}
 			if _, dup := m[code]; dup {
 				return bad("repeats a product code")
@@ -551,4 +552,28 @@ func checkMailDomain(d string) string {
 		return fmt.Sprintf("has %q after the @, which is not a domain such as shop.fi (only letters, digits, - and dots)", d)
 	}
 	return ""
+}
+
+// checkTipVAT allows empty or a VAT percent (vatPercent).
+func checkTipVAT(v string) string {
+	if v == "" {
+		return ""
+	}
+	if _, reason := vatPercent(v); reason != "" {
+		return fmt.Sprintf("%q %s", v, reason)
+	}
+	return ""
+}
+
+// vatPercent reads a VAT percent 0–99.99 with at most two decimals and a
+// dot, or says what is wrong with it.
+func vatPercent(v string) (decimal.Decimal, string) {
+	d, err := decimal.NewFromString(v)
+	if err != nil || strings.ContainsAny(v, "eE") {
+		return decimal.Decimal{}, "is not a number like 25.5"
+	}
+	if d.IsNegative() || d.GreaterThanOrEqual(decimal.NewFromInt(100)) || !d.Equal(d.Round(2)) {
+		return decimal.Decimal{}, "is outside 0–99.99 (at most two decimals)"
+	}
+	return d, ""
 }

@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"orderbridge/internal/procountor"
 )
 
 // Version is the settings file format this build reads and writes. A file
@@ -54,6 +57,9 @@ type Procountor struct {
 	BaseURL     string      `json:"base_url"` // used when Environment is custom
 	ClientID    string      `json:"client_id"`
 	RedirectURI string      `json:"redirect_uri"`
+	// Learned is what probes found out, per environment and company (see LearnedKey); it is
+	// written by the probe, not by `config set`.
+	Learned map[string]procountor.Learned `json:"learned,omitempty"`
 }
 
 // Environment is the Procountor environment.
@@ -142,6 +148,31 @@ type Invoice struct {
 	PaymentTermDays     int             `json:"payment_term_days"`
 	AfterCreate         AfterCreate     `json:"after_create"`
 	MarkPaid            bool            `json:"mark_paid"`
+	// ZeroTotalOrders is what happens to an order whose total is 0.00 (a
+	// 100 % discount code, a free sample): skipped, or invoiced as a zero invoice.
+	ZeroTotalOrders ZeroTotalOrders `json:"zero_total_orders"`
+	// TipVAT is the VAT percent of a tip in a Shopify order ("0", "25.5");
+	// empty: not decided, and an order with a tip needs attention.
+	TipVAT string `json:"tip_vat"`
+}
+
+// ZeroTotalOrders is what happens to an order whose total is 0.00.
+type ZeroTotalOrders string
+
+// Handling of orders whose total is 0.00; skip is the default.
+const (
+	ZeroTotalSkip    ZeroTotalOrders = "skip"
+	ZeroTotalInvoice ZeroTotalOrders = "invoice"
+)
+
+// TipVATPercent is invoice.tip_vat as a number, or nil when it is not set
+// (or, in a hand-edited file, not a number).
+func (i Invoice) TipVATPercent() *decimal.Decimal {
+	d, err := decimal.NewFromString(strings.TrimSpace(i.TipVAT))
+	if i.TipVAT == "" || err != nil {
+		return nil
+	}
+	return &d
 }
 
 // VATRates maps a product code to its VAT percent (invoice.vat_by_code).
@@ -274,6 +305,7 @@ func Defaults() *Settings {
 			PaidOrdersNoSending: true,
 			PaymentTermDays:     14,
 			AfterCreate:         AfterCreateUnfinished,
+			ZeroTotalOrders:     ZeroTotalSkip,
 		},
 		Transfer: Transfer{RateLimit: 10},
 	}
@@ -283,6 +315,7 @@ func Defaults() *Settings {
 func (s *Settings) Clone() *Settings {
 	c := *s
 	c.Sources.Mailbox.Senders = slices.Clone(s.Sources.Mailbox.Senders)
+	c.Procountor.Learned = maps.Clone(s.Procountor.Learned)
 	c.Invoice.VATByCode = maps.Clone(s.Invoice.VATByCode)
 	if c.Invoice.VATByCode == nil {
 		c.Invoice.VATByCode = VATRates{}

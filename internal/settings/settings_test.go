@@ -27,6 +27,7 @@ var wantKeys = []string{
 	"invoice.customer_data", "invoice.update_register", "invoice.create_customers", "invoice.match_first",
 	"invoice.match_products", "invoice.unknown_product", "invoice.channel", "invoice.paid_orders_no_sending",
 	"invoice.payment_term_days", "invoice.after_create", "invoice.mark_paid",
+	"invoice.zero_total_orders", "invoice.tip_vat",
 	"transfer.auto_send", "transfer.rate_limit",
 	"setup.step", "setup.demo",
 }
@@ -71,6 +72,8 @@ func TestDefaults(t *testing.T) {
 		"invoice.payment_term_days":        "14",
 		"invoice.after_create":             "unfinished",
 		"invoice.mark_paid":                "false",
+		"invoice.zero_total_orders":        "skip",
+		"invoice.tip_vat":                  "",
 		"transfer.auto_send":               "false",
 		"transfer.rate_limit":              "10",
 		"setup.step":                       "0",
@@ -91,7 +94,7 @@ func TestDefaults(t *testing.T) {
 	}
 	// The cli.md table says the default is listed first: check Allowed agrees
 	// for the enumerations.
-	for _, k := range []string{"procountor.environment", "invoice.channel", "invoice.after_create", "invoice.customer_data", "invoice.match_first", "invoice.unknown_product", "sources.mailbox.security", "sources.mailbox.after_import"} {
+	for _, k := range []string{"procountor.environment", "invoice.channel", "invoice.after_create", "invoice.customer_data", "invoice.match_first", "invoice.unknown_product", "invoice.zero_total_orders", "sources.mailbox.security", "sources.mailbox.after_import"} {
 		if first, _, _ := strings.Cut(settings.Allowed(k), ", "); first != want[k] {
 			t.Errorf("Allowed(%q) begins with %q, want the default %q", k, first, want[k])
 		}
@@ -236,6 +239,16 @@ func TestSet(t *testing.T) {
 		{"invoice.after_create", "delete", false, ""},
 		{"invoice.mark_paid", "true", true, ""},
 		{"invoice.mark_paid", "t", false, ""},
+		{"invoice.zero_total_orders", "invoice", true, ""},
+		{"invoice.zero_total_orders", "skip", true, ""},
+		{"invoice.zero_total_orders", "yes", false, ""},
+		{"invoice.tip_vat", "0", true, ""},
+		{"invoice.tip_vat", "25.5", true, ""},
+		{"invoice.tip_vat", "", true, ""},
+		{"invoice.tip_vat", "100", false, ""},
+		{"invoice.tip_vat", "-1", false, ""},
+		{"invoice.tip_vat", "1e1", false, ""},
+		{"invoice.tip_vat", "25,5", false, ""},
 		{"transfer.auto_send", "true", true, ""},
 		{"transfer.auto_send", "auto", false, ""},
 		{"transfer.rate_limit", "1", true, ""},

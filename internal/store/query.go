@@ -32,7 +32,10 @@ type Query struct {
 	// States widens State to any of several states (the UI's "needs attention"
 	// tab shows needs_attention and failed together); with State, either matches.
 	States []State
-	Search string // a piece of the order number, customer name or invoice number; "" for all
+	// ChangedSent also matches sent orders that arrived again with other content (a second
+	// version waits): they need the user as much as the states above.
+	ChangedSent bool
+	Search      string // a piece of the order number, customer name or invoice number; "" for all
 	// From and To bound the order date (YYYY-MM-DD, both ends included); "" is open.
 	From, To string
 	Limit    int // page size; 0 means 50, at most 1000
@@ -95,16 +98,23 @@ func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
 	if q.State != "" {
 		states = append([]State{q.State}, states...)
 	}
+	var stateWhere string
 	switch len(states) {
 	case 0:
 	case 1:
-		where = append(where, "o.state = ?")
+		stateWhere = "o.state = ?"
 		args = append(args, states[0])
 	default:
-		where = append(where, "o.state IN (?"+strings.Repeat(", ?", len(states)-1)+")")
+		stateWhere = "o.state IN (?" + strings.Repeat(", ?", len(states)-1) + ")"
 		for _, st := range states {
 			args = append(args, st)
 		}
+	}
+	if q.ChangedSent && stateWhere != "" {
+		stateWhere = "(" + stateWhere + " OR (" + changedSent + "))"
+	}
+	if stateWhere != "" {
+		where = append(where, stateWhere)
 	}
 	if q.From != "" {
 		where = append(where, "o.order_date >= ?")
@@ -146,6 +156,13 @@ func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
 	}
 	return out, nil
 }
+
+// changedSent is the condition of a sent order with a second version (orders_changed_sent).
+const changedSent = "o.state = 'sent' AND o.pending_json IS NOT NULL"
+
+// ChangedAfterSent is the key of CountsWithChanged that counts the sent orders that arrived again with
+// other content (not a state of its own: they are also counted as sent).
+const ChangedAfterSent State = "sent_changed"
 
 // narrowDates is the most orders a date range may match for List to read it through the
 // date index (their sort costs about 60 ms at this size; a wider range is found sooner by
@@ -190,6 +207,28 @@ func (s *Store) Counts(ctx context.Context) (map[State]int, error) {
 		return nil, fmt.Errorf("store: counts: %w", err)
 	}
 	return out, nil
+}
+
+// CountsWithChanged is Counts with one more key, ChangedAfterSent: the sent orders that
+// arrived again with other content, which the window counts among those needing attention.
+func (s *Store) CountsWithChanged(ctx context.Context) (map[State]int, error) {
+	out, err := s.Counts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var changed int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM orders o INDEXED BY orders_changed_sent WHERE `+changedSent).
+		Scan(&changed); err != nil {
+		return nil, fmt.Errorf("store: counts: %w", err)
+	}
+	out[ChangedAfterSent] = changed
+	return out, nil
+}
+
+// OrdersByNumber finds the orders with an order number, in any shop (the command line's
+// `resolve` takes a number when it is unique).
+func (s *Store) OrdersByNumber(ctx context.Context, number string) ([]Order, error) {
+	return s.orders(ctx, `order_number = ?`, number)
 }
 
 // Story is everything about one order: the order with both versions, every

@@ -444,10 +444,10 @@ func TestChooseVersion(t *testing.T) {
 	if err := s.MoveToReady(ctx, ids[0], ""); !errors.Is(err, ErrPendingVersion) {
 		t.Errorf("MoveToReady with two versions: error = %v, want ErrPendingVersion", err)
 	}
-	if err := s.ChooseVersion(ctx, ids[0], true); err != nil {
+	if err := s.ChooseVersion(ctx, ids[0], true, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ChooseVersion(ctx, ids[1], false); err != nil {
+	if err := s.ChooseVersion(ctx, ids[1], false, ""); err != nil {
 		t.Fatal(err)
 	}
 	o, _ := s.Order(ctx, ids[0])

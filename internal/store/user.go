@@ -52,8 +52,10 @@ func (s *Store) Skip(ctx context.Context, id int64, reason string) error {
 // version replaces the first (and its problems decide the state: ready,
 // needs_attention or skipped); otherwise the second is dropped and the order
 // goes back to ready unless its own problems keep it waiting for attention.
-// An order that was sent meanwhile can only keep its first version.
-func (s *Store) ChooseVersion(ctx context.Context, id int64, useNew bool) error {
+// An order that was sent meanwhile can only keep its first version (the
+// change is then dropped: ignored, or corrected in Procountor by hand, as
+// note says).
+func (s *Store) ChooseVersion(ctx context.Context, id int64, useNew bool, note string) error {
 	return s.Update(ctx, func(tx *Tx) error {
 		o, ok, err := queryOrder(ctx, tx.tx, `id = ?`, id)
 		if err != nil {
@@ -87,7 +89,7 @@ func (s *Store) ChooseVersion(ctx context.Context, id int64, useNew bool) error 
 				return err
 			}
 		}
-		return tx.AddEvent(Event{Level: LevelInfo, OrderID: id, Text: text})
+		return tx.AddEvent(Event{Level: LevelInfo, OrderID: id, Text: joinNote(text, note)})
 	})
 }
 

@@ -300,7 +300,7 @@ func TestReconcileStepsFail(t *testing.T) {
 	f := newSendFixture(t, sandbox.Options{}, nil)
 	orders := numbered(1, "T-")
 	f.importOrders("steps.csv", orders...)
-	b := &plainBuilder{iban: f.iban, overpay: true, after: []invoice.AfterKind{invoice.AfterApprove, invoice.AfterMarkPaid}}
+	b := &plainBuilder{iban: f.iban, badPayment: true, after: []invoice.AfterKind{invoice.AfterApprove, invoice.AfterMarkPaid}}
 	if _, err := f.s.Claim(f.ctx, f.state(orders[0]).ID, invoice.OriginalInvoiceNumber(orders[0], "")); err != nil {
 		t.Fatal(err)
 	}

@@ -7,24 +7,26 @@ import (
 )
 
 // Scheduler is auto mode: every Interval, or at once when poked, it imports
-// from the configured sources and then, when the user has switched automatic
-// sending on, sends what is ready. The app starts it; nothing is sent unless
+// from the configured sources (when Import is set; live sources import by
+// themselves and poke it instead) and then, when the user has switched
+// automatic sending on, sends what is ready. The app starts it; nothing is sent unless
 // AutoSend says so (settings' transfer.auto_send, off by default).
 type Scheduler struct {
 	opts SchedulerOptions
 	poke chan struct{}
 }
 
-// SchedulerOptions configure a Scheduler. Import and Send are required.
+// SchedulerOptions configure a Scheduler. Send is required.
 type SchedulerOptions struct {
 	// Interval between runs; 0 means only when poked.
 	Interval time.Duration
-	// Import reads the configured sources (folder, mailbox) into the history.
+	// Import reads the configured sources (folder, mailbox) into the
+	// history; nil when they run by themselves.
 	Import func(ctx context.Context) (Result, error)
 	// AutoSend is read before every run, so that switching it off takes
 	// effect at once; nil means never send.
 	AutoSend func() bool
-	// Send runs one batch, e.g. Engine.Send with the UI's progress.
+	// Send runs one batch: Batches.Run, so that the window and the tray see it.
 	Send func(ctx context.Context) (Summary, error)
 	// Report gets every run's outcome; nil means none.
 	Report func(Run)
@@ -41,8 +43,8 @@ type Run struct {
 
 // NewScheduler checks opts.
 func NewScheduler(opts SchedulerOptions) (*Scheduler, error) {
-	if opts.Import == nil || opts.Send == nil {
-		return nil, errors.New("transfer: the scheduler needs an import and a send")
+	if opts.Send == nil {
+		return nil, errors.New("transfer: the scheduler needs a send")
 	}
 	if opts.Interval < 0 {
 		return nil, errors.New("transfer: the scheduler's interval must not be negative")
@@ -83,7 +85,9 @@ func (s *Scheduler) once(ctx context.Context) {
 		return
 	}
 	r := Run{At: time.Now()}
-	r.Imported, r.ImportErr = s.opts.Import(ctx)
+	if s.opts.Import != nil {
+		r.Imported, r.ImportErr = s.opts.Import(ctx)
+	}
 	// A failed import does not hold back what is already ready.
 	if s.opts.AutoSend != nil && s.opts.AutoSend() && ctx.Err() == nil {
 		sum, err := s.opts.Send(ctx)

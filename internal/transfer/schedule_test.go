@@ -109,7 +109,6 @@ func TestNewSchedulerRefuses(t *testing.T) {
 		name string
 		opts SchedulerOptions
 	}{
-		{"no import", SchedulerOptions{Send: send}},
 		{"no send", SchedulerOptions{Import: imp}},
 		{"negative interval", SchedulerOptions{Import: imp, Send: send, Interval: -time.Second}},
 	} {

@@ -72,6 +72,9 @@ type Options struct {
 	LookupWait  time.Duration
 	// Now is the clock of retry times; it must be the store's clock. nil: time.Now.
 	Now func() time.Time
+	// PartnerMemory is how long partners this engine created are taught to later batches'
+	// builders (see partnerMemory); 0 means DefaultPartnerMemory.
+	PartnerMemory time.Duration
 }
 
 // Engine sends ready orders to Procountor, each exactly once. One Engine
@@ -81,8 +84,9 @@ type Options struct {
 // beside the history keeps them apart too: the second gets a *BusyError
 // (errors.Is ErrBusy) and does nothing.
 type Engine struct {
-	opts Options
-	mu   sync.Mutex // one batch or reconciliation at a time
+	opts     Options
+	mu       sync.Mutex // one batch or reconciliation at a time
+	partners partnerMemory
 }
 
 // NewEngine checks opts and fills in the defaults.
@@ -110,6 +114,9 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.PartnerMemory <= 0 {
+		opts.PartnerMemory = DefaultPartnerMemory
 	}
 	return &Engine{opts: opts}, nil
 }
@@ -233,6 +240,9 @@ func (e *Engine) SendUntil(ctx context.Context, stop <-chan struct{}, progress f
 	}
 	if b.builder, err = e.opts.NewBuilder(ctx); err != nil {
 		return b.abort(orders, err)
+	}
+	if l, ok := b.builder.(Learner); ok {
+		e.partners.teach(l, e.opts.Now(), e.opts.PartnerMemory)
 	}
 	if b.existing, err = e.scan(ctx, orders); err != nil {
 		return b.abort(orders, err)
@@ -449,7 +459,7 @@ func (b *batch) send(ctx context.Context, o store.Order) (OrderOutcome, string) 
 			return OutcomeInDoubt, ferr.Error()
 		}
 		b.after(ctx, o, created.ID, p.res.After)
-		return OutcomeSent, fmt.Sprintf("invoice %d created", created.InvoiceNumber)
+		return OutcomeSent, invoiceName(created.InvoiceNumber) + " created"
 	}
 	return b.failedCreate(ctx, o, claim.ID, p, err)
 }
@@ -497,6 +507,7 @@ func (b *batch) prepare(ctx context.Context, o store.Order) (prepared, OrderOutc
 				learned := ch.Partner
 				learned.ID, learned.Version = created.ID, created.Version
 				l.Learn(learned)
+				e.partners.remember(learned, e.opts.Now())
 			}
 			b.event(wctx, o.ID, store.LevelInfo, fmt.Sprintf("Customer %q added to Procountor's customer register (id %d)", ch.Partner.Name, created.ID))
 			return p, "", ""
@@ -683,7 +694,7 @@ func (b *batch) failedCreate(ctx context.Context, o store.Order, attemptID int64
 			}
 			b.event(wctx, o.ID, store.LevelInfo, fmt.Sprintf("The answer to creating the invoice was lost; invoice %d was found in Procountor", inv.InvoiceNumber))
 			b.after(ctx, o, inv.ID, missing(p.res.After, inv.Status))
-			return OutcomeSent, fmt.Sprintf("invoice %d created (found after a lost answer)", inv.InvoiceNumber)
+			return OutcomeSent, invoiceName(inv.InvoiceNumber) + " created (found after a lost answer)"
 		}
 		// Surely not created: ready again, for the next batch. Its scan
 		// reads Procountor again before anything is created.
@@ -806,7 +817,7 @@ func (e *Engine) after(ctx context.Context, orderID, invoiceID int64, steps []in
 			if step.MarkPaid == nil {
 				err = errors.New("no payment to mark")
 			} else {
-				_, err = c.MarkPaid(ctx, invoiceID, *step.MarkPaid)
+				err = e.markPaid(ctx, orderID, invoiceID, *step.MarkPaid)
 			}
 		default:
 			err = fmt.Errorf("unknown step %q", step.Kind)
@@ -830,6 +841,9 @@ func (e *Engine) after(ctx context.Context, orderID, invoiceID int64, steps []in
 			return false
 		}
 		_ = st.SettleAttempt(wctx, a.ID, store.AttemptOK, status, "")
+		if step.Kind == invoice.AfterApprove {
+			e.learnNumber(ctx, orderID, invoiceID)
+		}
 	}
 	return true
 }

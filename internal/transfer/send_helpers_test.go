@@ -194,8 +194,11 @@ func (f *sendFixture) state(o order.Order) store.Order {
 type plainBuilder struct {
 	iban  string
 	after []invoice.AfterKind
-	// overpay marks more paid than the invoice's total, which Procountor refuses.
-	overpay bool
+	// badPayment marks paid in a currency the invoice is not in, so marking fails.
+	badPayment bool
+	// centOff makes the order's own gross a cent more than Procountor's total: the
+	// engine must mark the invoice's total paid, not the order's.
+	centOff bool
 	// prefix is the settings' shop_prefix the key is made with.
 	prefix string
 	mu     sync.Mutex
@@ -238,11 +241,14 @@ func (b *plainBuilder) Build(_ context.Context, o order.Order) (invoice.Result, 
 	for _, k := range b.after {
 		a := invoice.AfterAction{Kind: k}
 		if k == invoice.AfterMarkPaid {
-			gross := o.ComputeTotals().Gross
-			if b.overpay {
-				gross = gross.Add(decimal.NewFromInt(100))
+			gross, currency := o.ComputeTotals().Gross, "EUR"
+			if b.badPayment {
+				currency = "SEK"
 			}
-			a.MarkPaid = &procountor.MarkPaid{PaymentDate: date, Amount: procountor.Dec(gross), Currency: "EUR", PaymentMethodType: "CHARGE_CARD"}
+			if b.centOff {
+				gross = gross.Add(decimal.New(1, -2))
+			}
+			a.MarkPaid = &procountor.MarkPaid{PaymentDate: date, Amount: procountor.Dec(gross), Currency: currency, PaymentMethodType: "CHARGE_CARD"}
 		}
 		res.After = append(res.After, a)
 	}

@@ -363,7 +363,7 @@ func TestSendAfterCreate(t *testing.T) {
 	}
 
 	f.importOrders("after2.csv", orders[1])
-	e = f.engine(f.client, &plainBuilder{iban: f.iban, overpay: true, after: []invoice.AfterKind{invoice.AfterApprove, invoice.AfterMarkPaid}}, nil)
+	e = f.engine(f.client, &plainBuilder{iban: f.iban, badPayment: true, after: []invoice.AfterKind{invoice.AfterApprove, invoice.AfterMarkPaid}}, nil)
 	sum, err := e.Send(f.ctx, nil)
 	if err != nil || sum.Sent != 1 || sum.AfterFailed != 1 {
 		t.Fatalf("Send() = %+v, %v; want 1 sent with a failed step", sum, err)

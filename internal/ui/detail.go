@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"orderbridge/internal/attention"
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/order"
 	"orderbridge/internal/procountor"
@@ -22,13 +23,15 @@ type orderDetail struct {
 	id      int64             // the order shown; 0 for none
 	gen     int               // bumped per order shown, so that a late answer is dropped
 
-	box      *fyne.Container // the panel's content, rebuilt per order
-	scroll   *container.Scroll
-	retry    *widget.Button
-	skip     *widget.Button
-	settings *widget.Button
+	box    *fyne.Container // the panel's content, rebuilt per order
+	scroll *container.Scroll
+	retry  *widget.Button
+	skip   *widget.Button
 	// problems are the problem lines on screen, for tests and screenshots.
 	problems []string
+	// actionButtons resolve the case shown; fixSettings opens the form of a setting that fixes it.
+	actionButtons []*widget.Button
+	fixSettings   *widget.Button
 }
 
 func newOrderDetail(m *MainWindow) *orderDetail {
@@ -36,11 +39,6 @@ func newOrderDetail(m *MainWindow) *orderDetail {
 	d.scroll = container.NewVScroll(container.NewPadded(d.box))
 	d.retry = widget.NewButtonWithIcon(t("detail.retry"), theme.ViewRefreshIcon(), d.onRetry)
 	d.skip = widget.NewButtonWithIcon(t("detail.skip"), theme.CancelIcon(), d.onSkip)
-	d.settings = widget.NewButtonWithIcon(t("main.settings"), theme.SettingsIcon(), func() {
-		if m.opts.OnSettings != nil {
-			m.opts.OnSettings()
-		}
-	})
 	return d
 }
 
@@ -63,6 +61,9 @@ func (d *orderDetail) hint() fyne.CanvasObject {
 func (d *orderDetail) clear() {
 	d.id = 0
 	d.gen++
+	for _, l := range d.m.lists {
+		l.unselect() // no row stays highlighted beside the hint
+	}
 	for _, h := range d.holders {
 		h.Objects = []fyne.CanvasObject{d.hint()}
 		h.Refresh()
@@ -153,29 +154,30 @@ func (d *orderDetail) render(story *store.Story, res *invoice.Result, perr error
 		problems = appendNew(problems, res.Problems...)
 	}
 	// The reason repeats the first problem (in English); it is shown only when there is no other.
-	if o.Reason != "" && o.State != store.StateReady && len(problems) == 0 {
+	// A case says it in its own words (attention.Of): the stored reason is not repeated then.
+	_, isCase := attention.Of(o)
+	if o.Reason != "" && o.State != store.StateReady && len(problems) == 0 && !isCase {
 		r := widget.NewLabel(o.Reason)
 		r.Wrapping = fyne.TextWrapWord
 		facts.Append(t("detail.reason"), r)
 	}
 	d.box.Add(facts)
-	if len(problems) > 0 || o.State == store.StateNeedsAttention || o.State == store.StateFailed {
-		d.box.Add(heading(t("detail.problems")))
-		for _, p := range problems {
-			line := problemText(p)
-			d.problems = append(d.problems, line)
-			l := widget.NewLabel("• " + line)
-			l.Wrapping = fyne.TextWrapWord
-			l.Importance = widget.DangerImportance
-			fix := explanation(t("detail.fix", map[string]any{"Fix": fixText(p)}))
-			d.box.Add(container.NewVBox(l, fix))
+	d.actionButtons, d.fixSettings = nil, nil
+	if c, ok := attention.Of(o); ok {
+		// Why the order needs the user, with the data and the actions that resolve it.
+		if res != nil {
+			c.Problems = appendNew(c.Problems, res.Problems...)
 		}
-		if len(problems) == 0 && o.Reason != "" {
-			d.problems = append(d.problems, o.Reason)
-			d.box.Add(explanation(t("detail.fix", map[string]any{"Fix": t("fix.settings")})))
+		d.box.Add(d.caseSection(c, c.Problems))
+	} else {
+		if len(problems) > 0 {
+			d.box.Add(heading(t("detail.problems")))
+			for _, p := range problems {
+				d.box.Add(d.problemLine(p, fixText(p)))
+			}
 		}
+		d.box.Add(d.actions(o.State))
 	}
-	d.box.Add(d.actions(o.State))
 
 	d.box.Add(widget.NewSeparator())
 	d.box.Add(heading(t("detail.lines")))
@@ -231,24 +233,16 @@ func (d *orderDetail) render(story *store.Story, res *invoice.Result, perr error
 	d.scroll.ScrollToTop()
 }
 
-// actions are the buttons for what can be done with an order in state s.
+// actions are the buttons for an order that needs nothing: skip a waiting one, put a skipped one
+// back in the queue.
 func (d *orderDetail) actions(s store.State) fyne.CanvasObject {
 	box := container.NewHBox()
 	switch s {
-	case store.StateNeedsAttention, store.StateFailed:
-		box.Add(d.retry)
-		box.Add(d.skip)
-		if d.m.opts.OnSettings != nil {
-			box.Add(d.settings)
-		}
 	case store.StateSkipped:
 		d.retry.SetText(t("detail.unskip"))
 		box.Add(d.retry)
 	case store.StateReady:
 		box.Add(d.skip)
-	}
-	if s != store.StateSkipped {
-		d.retry.SetText(t("detail.retry"))
 	}
 	return box
 }

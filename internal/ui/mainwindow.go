@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,16 +24,25 @@ type MainOptions struct {
 	App    fyne.App
 	Window fyne.Window // parent of dialogs; its drops import files
 	Orders Orders
+	// Batch starts and stops the batches of sending; the window shows each batch from its
+	// events. nil leaves sending out.
+	Batch Batch
 	// Demo marks every screen as demo data.
 	Demo bool
 	// OnSettings opens the setup's forms (the wizard's steps); nil leaves them out.
 	OnSettings func()
+	// OnSettingsForm opens the setup at one form (attention.FormInvoicing …), for a problem a
+	// setting fixes; nil leaves the "fix in settings" button out.
+	OnSettingsForm func(form string)
 	// Language is the language on screen; OnLanguage switches it (the app saves it and builds
 	// the window again); nil leaves the choice out.
 	Language   settings.Language
 	OnLanguage func(settings.Language)
 	// Login is the start-at-login switch (autostart.Entry is one); nil leaves it out.
 	Login Login
+	// SupportInfo is the text "Kopioi tiedot tukea varten" puts on the clipboard (support.Text);
+	// nil leaves the button out.
+	SupportInfo func() string
 	// OnStatus gets the app's status after every change, for the tray; nil means none.
 	OnStatus func(Status)
 	// Go starts background work; nil means a goroutine. Tests run the work inline.
@@ -55,12 +66,11 @@ type MainWindow struct {
 
 	counts  map[store.State]int
 	status  Status
-	sending bool
-	halt    func()             // soft stop: the batch starts no more orders (nil when none runs)
-	stop    context.CancelFunc // hard stop: cancels the batch's calls too
-	stopped chan struct{}      // closed when the batch has ended; nil when none ran
-	last    transfer.Summary   // the last batch's outcome
-	lastErr error
+	sending bool // a batch is shown in the progress view (as the batch's events said)
+
+	unsubscribe func()
+	batchMu     sync.Mutex
+	batchSent   []int64 // the running batch's sent orders, for the summary's links
 
 	reloading, reloadAgain bool
 
@@ -76,6 +86,7 @@ type MainWindow struct {
 	progress  *progressView
 	message   *widget.Label
 
+	sources     *sourcesView
 	settingsBtn *widget.Button
 	settings    *settingsPanel // while the settings dialog is open
 }
@@ -91,6 +102,9 @@ func NewMainWindow(opts MainOptions) *MainWindow {
 	}
 	m.status = Status{SetUp: true, Demo: opts.Demo}
 	m.build()
+	if opts.Batch != nil {
+		m.unsubscribe = opts.Batch.Subscribe(m.onBatch)
+	}
 	if opts.Window != nil {
 		opts.Window.SetOnDropped(m.onDropped)
 	}
@@ -107,7 +121,7 @@ func (m *MainWindow) build() {
 	m.importNow = widget.NewButtonWithIcon(t("main.import"), theme.ViewRefreshIcon(), m.Import)
 	m.importF = widget.NewButtonWithIcon(t("main.importfile"), theme.FileIcon(), m.pickFile)
 	bar := []fyne.CanvasObject{m.send, m.importNow, m.importF, layout.NewSpacer()}
-	if m.opts.OnSettings != nil || m.opts.OnLanguage != nil || m.opts.Login != nil {
+	if m.opts.OnSettings != nil || m.opts.OnLanguage != nil || m.opts.Login != nil || m.opts.SupportInfo != nil {
 		m.settingsBtn = widget.NewButtonWithIcon(t("main.settings"), theme.SettingsIcon(), m.showSettings)
 		bar = append(bar, m.settingsBtn)
 	}
@@ -119,10 +133,14 @@ func (m *MainWindow) build() {
 		top.Add(banner)
 	}
 	top.Add(container.NewHBox(bar...))
+	if m.sources == nil {
+		m.sources = &sourcesView{box: container.NewVBox()}
+	}
+	top.Add(m.sources.box)
 
 	m.detail = newOrderDetail(m)
-	for _, tb := range tabs {
-		l := newOrderList(m, store.Query{States: tb.states}, m.detail.show)
+	for i := range tabs {
+		l := newOrderList(m, tabQuery(i), m.detail.show)
 		m.lists = append(m.lists, l)
 	}
 	items := make([]*container.TabItem, 0, len(tabs)+1)
@@ -175,16 +193,16 @@ func (m *MainWindow) Reload() {
 
 func (m *MainWindow) refreshLists() {
 	for i, tb := range tabs {
-		n := sum(m.counts, tb.states)
+		n := tabCount(m.counts, i)
 		m.tabs.Items[i].Text = t(tb.key) + fmt.Sprintf(" (%d)", n)
-		m.lists[i].reset(store.Query{States: tb.states}, n)
+		m.lists[i].reset(tabQuery(i), n)
 	}
 	m.tabs.Refresh()
 	m.history.run()
 	m.detail.reload()
 	m.updateSendButton()
 	m.status.Waiting = m.counts[store.StateReady]
-	m.status.Attention = sum(m.counts, tabs[1].states)
+	m.status.Attention = tabCount(m.counts, 1)
 	m.publish()
 }
 
@@ -214,7 +232,7 @@ func (m *MainWindow) publish() {
 	}
 }
 
-// SetPaused records whether automatic mode is paused, for the tray.
+// SetPaused records whether automatic sending is paused, for the tray.
 func (m *MainWindow) SetPaused(paused bool) {
 	m.status.Paused = paused
 	m.publish()
@@ -237,6 +255,7 @@ func (m *MainWindow) setMessage(msg string, bad bool) {
 		m.message.Show()
 	}
 	m.message.Refresh()
+	m.ordersBox.Refresh() // lay out again: the line came or went under the lists
 }
 
 // Import reads the configured sources now.
@@ -276,6 +295,10 @@ func (m *MainWindow) Imported(res transfer.Result, err error) {
 
 func (m *MainWindow) imported(res transfer.Result, err error) {
 	m.updateSendButton()
+	if errors.Is(err, ErrNoSources) {
+		m.setMessage(t("main.error.nosources"), true)
+		return
+	}
 	if err != nil {
 		m.setMessage(t("main.error.import", map[string]any{"Problem": err.Error()}), true)
 		m.Reload()
@@ -364,6 +387,8 @@ type settingsPanel struct {
 	language *widget.Select
 	login    *widget.Check
 	setup    *widget.Button
+	support  *widget.Button
+	copied   *widget.Label
 	problem  *widget.Label
 	box      *fyne.Container
 }
@@ -420,6 +445,21 @@ func (m *MainWindow) newSettingsPanel(close func()) *settingsPanel {
 		})
 		p.box.Add(explanation(t("settings.setup.help")))
 		p.box.Add(container.NewHBox(p.setup))
+	}
+	if m.opts.SupportInfo != nil {
+		p.copied = explanation("")
+		p.copied.Hide()
+		p.support = widget.NewButtonWithIcon(t("settings.support"), theme.ContentCopyIcon(), func() {
+			if m.opts.App != nil {
+				m.opts.App.Clipboard().SetContent(m.opts.SupportInfo())
+			}
+			p.copied.SetText(t("settings.support.copied"))
+			p.copied.Show()
+		})
+		p.box.Add(widget.NewSeparator())
+		p.box.Add(explanation(t("settings.support.help")))
+		p.box.Add(container.NewHBox(p.support))
+		p.box.Add(p.copied)
 	}
 	return p
 }

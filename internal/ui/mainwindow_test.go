@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,11 +18,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"orderbridge/assets"
+	"orderbridge/internal/attention"
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/procountor"
 	"orderbridge/internal/settings"
+	"orderbridge/internal/source"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -37,6 +41,10 @@ type realOrders struct {
 	// onProgress, when set, sees every event before the window does (a test's hand on Cancel).
 	onProgress func(transfer.Progress)
 	noURL      bool // InvoiceURL answers nil, as for a Procountor without a known web address
+	// batches owns the batches as the app's does; they run inline, so that a test sees a
+	// batch's end when Send returns.
+	batches   *transfer.Batches
+	noSources bool // Import answers as the app does when no folder or mailbox is set up
 }
 
 func newRealOrders(t testing.TB) *realOrders {
@@ -75,10 +83,16 @@ func newRealOrders(t testing.TB) *realOrders {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.batches = transfer.NewBatches(r.Send, inline)
 	return r
 }
 
-func (r *realOrders) Counts(ctx context.Context) (map[store.State]int, error) { return r.s.Counts(ctx) }
+func (r *realOrders) Counts(ctx context.Context) (map[store.State]int, error) {
+	return r.s.CountsWithChanged(ctx)
+}
+func (r *realOrders) Resolve(ctx context.Context, id int64, a attention.Action) (attention.Outcome, error) {
+	return attention.Resolve(ctx, r.s, id, a)
+}
 func (r *realOrders) List(ctx context.Context, q store.Query) ([]store.Summary, error) {
 	return r.s.List(ctx, q)
 }
@@ -105,6 +119,9 @@ func (r *realOrders) Send(ctx context.Context, stop <-chan struct{}, progress fu
 	})
 }
 func (r *realOrders) Import(ctx context.Context) (transfer.Result, error) {
+	if r.noSources {
+		return transfer.Result{}, ErrNoSources
+	}
 	var total transfer.Result
 	err := fs.WalkDir(assets.DemoOrders(), assets.DemoDir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
@@ -160,7 +177,7 @@ func (r *realOrders) InvoiceURL(id int64) *url.URL {
 // inline runs background work at once, so that a test sees its result when the call returns.
 func inline(work func()) { work() }
 
-func newTestWindow(t *testing.T, o Orders, lang settings.Language) (*MainWindow, fyne.Window, *[]Status) {
+func newTestWindow(t *testing.T, o *realOrders, lang settings.Language) (*MainWindow, fyne.Window, *[]Status) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	if err := UseLanguage(lang); err != nil {
@@ -168,7 +185,7 @@ func newTestWindow(t *testing.T, o Orders, lang settings.Language) (*MainWindow,
 	}
 	w := test.NewTempWindow(t, nil)
 	var statuses []Status
-	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, OnSettings: func() {},
+	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, OnSettings: func() {},
 		OnStatus: func(s Status) { statuses = append(statuses, s) }})
 	w.SetContent(m.Content())
 	w.Resize(fyne.NewSize(1100, 700))
@@ -364,10 +381,8 @@ func TestMainWindowCancel(t *testing.T) {
 	if got := m.send.Text; got != fmt.Sprintf("Send to Procountor (%d)", ready-3) || m.send.Disabled() {
 		t.Errorf("send button after Cancel = %q (disabled %v)", got, m.send.Disabled())
 	}
-	select {
-	case <-m.StopSending():
-	default:
-		t.Error("StopSending after the batch did not report it ended")
+	if end, ok := o.batches.Last(); !ok || !errors.Is(end.Err, transfer.ErrStopped) || o.batches.Running() {
+		t.Errorf("the batch's owner after Cancel: last %+v (%v), running %v; want stopped and not running", end, ok, o.batches.Running())
 	}
 	// Without a web address, an invoice's line in the summary opens the order in the app.
 	links := m.progress.invoices()
@@ -392,11 +407,11 @@ const badOrder = "Tilausnumero;Tilauspäivä;Y-tunnus;Laskutusnimi;Laskutusosoit
 
 func TestNeedsAttentionShowsProblemAndFix(t *testing.T) {
 	for _, tc := range []struct {
-		lang          settings.Language
-		tab, fix, btn string
+		lang                settings.Language
+		tab, fix, btn, skip string
 	}{
-		{settings.Finnish, "Vaatii huomiota (1)", "Korjaus: korjaa tieto verkkokaupassa", "Yritä uudelleen"},
-		{settings.English, "Needs attention (1)", "Fix: correct it in the web shop", "Try again"},
+		{settings.Finnish, "Vaatii huomiota (1)", "Korjaus: korjaa tieto verkkokaupassa", "Yritä uudelleen", "Älä laskuta"},
+		{settings.English, "Needs attention (1)", "Fix: correct it in the web shop", "Try again", "Do not invoice"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			o := newRealOrders(t)
@@ -427,8 +442,8 @@ func TestNeedsAttentionShowsProblemAndFix(t *testing.T) {
 			if !contains(shown, tc.btn) || !contains(shown, "77001") {
 				t.Errorf("panel %q, want order 77001 and the button %q", shown, tc.btn)
 			}
-			// Skip moves it to the skipped tab; Send after all brings it back.
-			test.Tap(m.detail.skip)
+			// "Do not invoice" moves it to the skipped tab; "Send after all" brings it back.
+			tapIn(t, m, 1, tc.skip)
 			if got := m.tabs.Items[3].Text; !strings.HasSuffix(got, "(1)") {
 				t.Errorf("skipped tab after Skip = %q, want one order", got)
 			}
@@ -576,5 +591,36 @@ func TestImportedFromAutoMode(t *testing.T) {
 	}
 	if got := m.send.Text; got != fmt.Sprintf("Send to Procountor (%d)", res.New) {
 		t.Errorf("send button after an auto-mode import = %q, want %d orders", got, res.New)
+	}
+}
+
+// TestSourcesInPlainWords: each source's state is a line of plain words, a retrying one with its
+// wait and reason; "Tuo nyt" without sources says what to do in the window's own words.
+func TestSourcesInPlainWords(t *testing.T) {
+	o := newRealOrders(t)
+	m, w, _ := newTestWindow(t, o, settings.Finnish)
+	m.ShowSources([]source.State{
+		{Kind: source.Folder, Name: "/home/kauppa/Tilaukset", Condition: source.Watching},
+		{Kind: source.Mailbox, Name: "kauppa@mail.example", Condition: source.Retrying,
+			Retry: time.Now().Add(30 * time.Second), Reason: errors.New("palvelin ei vastaa")},
+	})
+	shown := texts(w.Content())
+	for _, want := range []string{
+		"Tilauskansio /home/kauppa/Tilaukset: seurataan – uudet tiedostot tuodaan heti.",
+		"Sähköposti kauppa@mail.example: ei juuri nyt käytettävissä, yritetään uudelleen 30 s kuluttua. Syy: palvelin ei vastaa",
+	} {
+		if !contains(shown, want) {
+			t.Errorf("window reads %q, want %q", shown, want)
+		}
+	}
+	m.ShowSources([]source.State{{Kind: source.Folder, Name: "/x", Condition: source.Stopped, Reason: errors.New("kansiota ei löydy")}})
+	if shown := texts(w.Content()); !contains(shown, "Tilauskansio /x: pysäytetty. Syy: kansiota ei löydy") || contains(shown, "kauppa@mail.example") {
+		t.Errorf("window reads %q, want only the stopped folder", shown)
+	}
+
+	o.noSources = true
+	test.Tap(m.importNow)
+	if got := m.message.Text; !strings.Contains(got, "tilauskansiota tai sähköpostia ei ole valittu") || strings.Contains(got, "orderbridge") {
+		t.Errorf("message after Tuo nyt without sources = %q, want the window's own words", got)
 	}
 }

@@ -71,8 +71,17 @@ func (l *orderList) reset(q store.Query, total int) {
 	l.pages = map[int][]store.Summary{}
 	l.loading = map[int]bool{}
 	l.failed = nil
+	// The rows may have moved (an order resolved, sent or arrived): a highlighted row would now
+	// be another order than the detail shows, and tapping it again would open nothing.
+	l.unselect()
 	l.showEmpty()
 	l.list.Refresh()
+}
+
+// unselect drops the highlight, so that a tap on any row opens it.
+func (l *orderList) unselect() {
+	l.selected = 0
+	l.list.UnselectAll()
 }
 
 func (l *orderList) length() int {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 
+	"orderbridge/internal/attention"
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
@@ -13,7 +14,8 @@ import (
 // implements it with store, transfer and invoice; the window only shows what it answers. Every
 // method is called off the UI goroutine.
 type Orders interface {
-	// Counts is the number of orders in each state.
+	// Counts is the number of orders in each state, with store.ChangedAfterSent
+	// (store.CountsWithChanged).
 	Counts(ctx context.Context) (map[store.State]int, error)
 	// List is one page of orders, newest first.
 	List(ctx context.Context, q store.Query) ([]store.Summary, error)
@@ -21,20 +23,29 @@ type Orders interface {
 	Story(ctx context.Context, id int64) (store.Story, error)
 	// Preview builds the invoice the order would become, and sends nothing.
 	Preview(ctx context.Context, id int64) (invoice.Result, error)
-	// Send sends the ready orders (transfer.Engine.SendUntil); progress is called one event at
-	// a time. Once stop is closed no further order is started, and the orders in flight are
-	// finished; cancelling ctx stops at once.
-	Send(ctx context.Context, stop <-chan struct{}, progress func(transfer.Progress)) (transfer.Summary, error)
 	// Import reads the configured sources (folder, mailbox) now.
 	Import(ctx context.Context) (transfer.Result, error)
 	// ImportFiles imports files the user picked or dropped on the window.
 	ImportFiles(ctx context.Context, paths []string) (transfer.Result, error)
 	// Skip marks an order as not to be invoiced.
 	Skip(ctx context.Context, id int64, reason string) error
-	// Retry puts an order that needs attention, failed or was skipped back in the queue.
+	// Retry puts a skipped order back in the queue.
 	Retry(ctx context.Context, id int64) error
+	// Resolve carries out an action on an order that needs attention (attention.Resolve).
+	Resolve(ctx context.Context, id int64, a attention.Action) (attention.Outcome, error)
 	// InvoiceURL is where the user sees a Procountor invoice; nil when there is no such page.
 	InvoiceURL(invoiceID int64) *url.URL
+}
+
+// Batch is the owner of the batches of sending (transfer.Batches is one): the window starts and
+// stops a batch through it and shows every batch from its events.
+type Batch interface {
+	// Start starts a batch of the ready orders unless one runs.
+	Start(ctx context.Context) (done <-chan struct{}, started bool)
+	// Stop stops the running batch softly: the orders in flight finish.
+	Stop() <-chan struct{}
+	// Subscribe calls f with every event of every batch, off the UI goroutine.
+	Subscribe(f func(transfer.BatchEvent)) (unsubscribe func())
 }
 
 // IconKind is what the tray icon says at a glance.
@@ -102,11 +113,27 @@ func (s Status) Line() string {
 var tabs = []struct {
 	key    string
 	states []store.State
+	// changed: also the invoiced orders that arrived again changed (they need the user too).
+	changed bool
 }{
-	{"tab.waiting", []store.State{store.StateReady, store.StateSending}},
-	{"tab.attention", []store.State{store.StateNeedsAttention, store.StateFailed}},
-	{"tab.sent", []store.State{store.StateSent}},
-	{"tab.skipped", []store.State{store.StateSkipped}},
+	{"tab.waiting", []store.State{store.StateReady, store.StateSending}, false},
+	{"tab.attention", []store.State{store.StateNeedsAttention, store.StateFailed}, true},
+	{"tab.sent", []store.State{store.StateSent}, false},
+	{"tab.skipped", []store.State{store.StateSkipped}, false},
+}
+
+// query is the list query of tab i.
+func tabQuery(i int) store.Query {
+	return store.Query{States: tabs[i].states, ChangedSent: tabs[i].changed}
+}
+
+// tabCount is how many orders tab i lists.
+func tabCount(counts map[store.State]int, i int) int {
+	n := sum(counts, tabs[i].states)
+	if tabs[i].changed {
+		n += counts[store.ChangedAfterSent]
+	}
+	return n
 }
 
 // sum adds the counts of states.

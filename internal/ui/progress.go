@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -144,8 +143,8 @@ func (p *progressView) update(ev transfer.Progress) {
 // onCancel stops the batch softly: the order in flight is finished and recorded, the others
 // are not started (the summary counts them).
 func (p *progressView) onCancel() {
-	if p.m.halt != nil {
-		p.m.halt()
+	if p.m.opts.Batch != nil {
+		p.m.opts.Batch.Stop()
 	}
 	p.cancel.Disable()
 	p.current.SetText(t("progress.stopping"))
@@ -203,19 +202,60 @@ func (p *progressView) invoices() []invoiceLink {
 	return out
 }
 
-// Send sends the waiting orders and shows the progress view; a second call while sending does
-// nothing.
+// Send starts a batch of the waiting orders; a second call while one is sent does nothing. The
+// window shows the batch from its events (so also a batch the tray or auto mode started).
 func (m *MainWindow) Send() {
-	if m.sending {
+	if m.sending || m.opts.Batch == nil {
 		return
 	}
+	m.opts.Batch.Start(m.ctx)
+}
+
+// onBatch gets the batch's events from the owner of the batch, off the UI goroutine (Started
+// may come on it). The sent orders are collected here, so that the summary's invoice links are
+// read from the history before the window shows the end.
+func (m *MainWindow) onBatch(ev transfer.BatchEvent) {
+	switch {
+	case ev.Started:
+		m.batchMu.Lock()
+		m.batchSent = nil
+		m.batchMu.Unlock()
+		fyne.Do(m.started)
+	case ev.Progress != nil:
+		p := *ev.Progress
+		if p.Outcome == transfer.OutcomeSent || p.Outcome == transfer.OutcomeLinked {
+			m.batchMu.Lock()
+			m.batchSent = append(m.batchSent, p.OrderID)
+			m.batchMu.Unlock()
+		}
+		fyne.Do(func() { m.progressed(p) })
+	case ev.Ended != nil:
+		m.batchMu.Lock()
+		ids := m.batchSent
+		m.batchMu.Unlock()
+		links := m.invoiceLinks(ids)
+		end := *ev.Ended
+		fyne.Do(func() { m.finished(end.Summary, end.Err, links) })
+	}
+}
+
+// invoiceLinks are the invoices of the sent orders, for the summary's links.
+func (m *MainWindow) invoiceLinks(ids []int64) []invoiceLink {
+	var links []invoiceLink
+	for _, id := range ids {
+		st, err := m.opts.Orders.Story(m.ctx, id)
+		if err != nil || st.Order.State != store.StateSent {
+			continue
+		}
+		links = append(links, invoiceLink{orderID: id, number: st.Order.Number, invoice: st.Order.InvoiceNumber,
+			url: m.opts.Orders.InvoiceURL(st.Order.InvoiceID)})
+	}
+	return links
+}
+
+// started shows the progress view for a batch that began.
+func (m *MainWindow) started() {
 	m.sending = true
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.stop = cancel
-	halt := make(chan struct{})
-	m.halt = sync.OnceFunc(func() { close(halt) })
-	done := make(chan struct{})
-	m.stopped = done
 	m.updateSendButton()
 	m.progress.start()
 	m.ordersBox.Hide()
@@ -223,39 +263,6 @@ func (m *MainWindow) Send() {
 	m.root.Refresh()
 	m.status.Sending, m.status.Done, m.status.Total = true, 0, 0
 	m.publish()
-
-	orders := m.opts.Orders
-	m.opts.Go(func() {
-		defer close(done)
-		sum, err := orders.Send(ctx, halt, func(ev transfer.Progress) {
-			fyne.Do(func() { m.progressed(ev) })
-		})
-		cancel()
-		// The invoices of the sent orders, for the summary's links.
-		var links []invoiceLink
-		for _, id := range m.sentIDs() {
-			st, err := orders.Story(context.WithoutCancel(ctx), id)
-			if err != nil || st.Order.State != store.StateSent {
-				continue
-			}
-			links = append(links, invoiceLink{orderID: id, number: st.Order.Number, invoice: st.Order.InvoiceNumber, url: orders.InvoiceURL(st.Order.InvoiceID)})
-		}
-		fyne.DoAndWait(func() { m.finished(sum, err, links) })
-	})
-}
-
-// sentIDs are the orders of the batch that were sent or linked. It is read from the worker
-// after Send returned, when no event can change the lines any more.
-func (m *MainWindow) sentIDs() []int64 {
-	var ids []int64
-	fyne.DoAndWait(func() {
-		for _, l := range m.progress.lines {
-			if l.outcome == transfer.OutcomeSent || l.outcome == transfer.OutcomeLinked {
-				ids = append(ids, l.orderID)
-			}
-		}
-	})
-	return ids
 }
 
 func (m *MainWindow) progressed(ev transfer.Progress) {
@@ -268,9 +275,7 @@ func (m *MainWindow) progressed(ev transfer.Progress) {
 }
 
 func (m *MainWindow) finished(sum transfer.Summary, err error, links []invoiceLink) {
-	m.last, m.lastErr = sum, err
 	m.sending = false
-	m.halt, m.stop = nil, nil
 	m.status.Sending = false
 	m.progress.finish(sum, err, links)
 	m.Reload()
@@ -280,38 +285,10 @@ func (m *MainWindow) finished(sum transfer.Summary, err error, links []invoiceLi
 	}
 }
 
-// StartBatch sends as Send does (auto mode calls it) and returns a channel closed when the batch
-// has ended; ok is false when a batch was already running (done is then that batch's).
-func (m *MainWindow) StartBatch() (done <-chan struct{}, ok bool) {
-	if m.sending {
-		return m.stopped, false
-	}
-	m.Send()
-	return m.stopped, true
-}
-
-// LastBatch is what the last batch came to.
-func (m *MainWindow) LastBatch() (transfer.Summary, error) { return m.last, m.lastErr }
-
-// StopSending stops the batch being sent softly, as Cancel does: no other order is started,
-// and the order in flight (its call, and its approve, send or mark paid) is finished and
-// recorded. The channel is closed when the batch has ended (at once when none runs).
-func (m *MainWindow) StopSending() <-chan struct{} {
-	if m.halt != nil {
-		m.progress.onCancel()
-	}
-	if m.stopped == nil {
-		c := make(chan struct{})
-		close(c)
-		return c
-	}
-	return m.stopped
-}
-
-// CancelSending stops the batch at once, cutting off the call in flight: that order stays
-// sending and the engine looks it up at the next batch. For when StopSending took too long.
-func (m *MainWindow) CancelSending() {
-	if m.stop != nil {
-		m.stop()
+// Close ends the window's subscription to the batches (before it is built again or closed).
+func (m *MainWindow) Close() {
+	if m.unsubscribe != nil {
+		m.unsubscribe()
+		m.unsubscribe = nil
 	}
 }

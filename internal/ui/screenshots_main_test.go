@@ -48,7 +48,7 @@ func TestMainScreenshots(t *testing.T) {
 			var tray *Tray
 			var m *MainWindow
 			tray, _ = NewTray(a, w, TrayActions{SetPaused: func(bool) {}})
-			m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, Language: l,
+			m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, Language: l,
 				OnSettings: func() {}, OnLanguage: func(settings.Language) {}, OnStatus: tray.Show})
 			w.SetContent(m.Content())
 			w.Resize(fyne.NewSize(1200, 760))
@@ -78,6 +78,25 @@ func TestMainScreenshots(t *testing.T) {
 			shoot(w, "progress-done")
 			o.onProgress = nil
 			m.ShowOrders()
+
+			// An attention case being resolved: an order that came again changed, its two
+			// versions side by side, then the new one chosen.
+			importText(t, m, "v1.csv", "7001;12.1.2026;Maija Mäkinen;Kauppakatu 1;00100;Helsinki;FI;maija@example.fi;SUKKA;Villasukat;2;kpl;12,00;25,5\n")
+			importText(t, m, "v2.csv", "7001;12.1.2026;Maija Mäkinen;Kauppakatu 1;00100;Helsinki;FI;maija@example.fi;SUKKA;Villasukat;3;kpl;12,00;25,5\n")
+			m.setMessage("", false)
+			m.SelectTab(1)
+			for r := 0; r < m.lists[1].list.Length(); r++ {
+				if s, ok := m.lists[1].row(r); ok && s.Number == "7001" {
+					m.lists[1].list.Select(r)
+				}
+			}
+			shoot(w, "attention-versions")
+			b := buttonIn(m.detail.holders[1], lang.X("resolve.use-new", "resolve.use-new"))
+			if b == nil {
+				t.Fatal("no button to invoice the new version")
+			}
+			test.Tap(b)
+			shoot(w, "attention-resolved")
 
 			m.SelectTab(4)
 			test.Type(m.history.search, "oy")

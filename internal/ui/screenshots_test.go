@@ -83,6 +83,38 @@ func TestWizardScreenshots(t *testing.T) {
 			h.next()
 			shoot(h, "4-connection-failed")
 
+			// A wrong client secret is named as such.
+			h = start(sandbox.Options{})
+			h.toAPIKey()
+			h.typeKey(h.sb.Credentials().APIKey)
+			test.Type(h.w.apiKey.secret, "not-the-client-secret")
+			h.next()
+			shoot(h, "4-connection-client-refused")
+
+			// The probe's report after "Tarkista Procountorin toiminta".
+			h = start(sandbox.Options{})
+			h.toAPIKey()
+			h.typeKey(h.sb.Credentials().APIKey)
+			h.next()
+			test.Tap(h.w.connection.probe)
+			h.win.Resize(fyne.NewSize(860, 1000))
+			h.win.Content().Refresh()
+			shoot(h, "4-connection-probe")
+
+			// A release without a built-in registration asks for the user's own first.
+			h = start(sandbox.Options{})
+			h.noRegistration = true
+			h.open()
+			h.app.Settings().SetTheme(theme.DefaultTheme())
+			h.win.Resize(fyne.NewSize(860, 720))
+			h.toAPIKey()
+			shoot(h, "3-apikey-registration")
+			test.Type(h.w.apiKey.clientID, h.sb.Credentials().ClientID)
+			test.Type(h.w.apiKey.secret, h.sb.Credentials().ClientSecret)
+			h.win.Resize(fyne.NewSize(860, 1100))
+			h.win.Content().Refresh()
+			shoot(h, "3-apikey-own-registration")
+
 			// Demo mode, and the screen after the last step.
 			h = start(sandbox.Options{})
 			h.w.welcome.choice.SetSelected(text("welcome.demo"))
@@ -94,8 +126,8 @@ func TestWizardScreenshots(t *testing.T) {
 			h.win.SetContent(NewSetupDone(done, func() {}))
 			h.win.Content().Refresh() // wrapped labels know their height after the first layout
 			shoot(h, "done")
-			if shots != 10 {
-				t.Errorf("took %d screenshots, want 10", shots)
+			if shots != 14 {
+				t.Errorf("took %d screenshots, want 14", shots)
 			}
 		})
 	}

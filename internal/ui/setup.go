@@ -31,6 +31,13 @@ type MailboxTester interface {
 	TestMailbox(ctx context.Context, mb settings.Mailbox, password string) (int, error)
 }
 
+// Prober is implemented by a Setup that can run procountor's read-only probe with s's
+// environment and the stored secrets; without it the connection step has no "Tarkista
+// Procountorin toiminta" button.
+type Prober interface {
+	Probe(ctx context.Context, s *settings.Settings) (procountor.ProbeReport, error)
+}
+
 // Secrets is where the wizard puts what the user types into secret fields; secret.Keyring is one.
 type Secrets interface {
 	Get(n secret.Name) (string, error)

@@ -17,7 +17,10 @@ import (
 )
 
 // apiKeyStep takes the API key the user created in Procountor (straight into the keyring) and
-// the environment; "Advanced" holds a custom address and the client registration.
+// the environment; "Advanced" holds a custom address and, when the release carries a built-in
+// registration, fields to override it. Without one the step first asks for the user's own
+// registration (client id, client secret, optional redirect URI) and shows the API key steps,
+// which name the client id, only once it is given: never an empty identifier.
 type apiKeyStep struct {
 	w *Wizard
 
@@ -32,6 +35,7 @@ type apiKeyStep struct {
 	redirect     *widget.Entry
 	shownID      *widget.Label
 	idRow        *fyne.Container
+	keySteps     *fyne.Container // the steps in Procountor and the key; hidden until a client id is known
 	problem      *widget.Label
 	advanced     *widget.Accordion
 	box          fyne.CanvasObject
@@ -89,32 +93,65 @@ func newAPIKeyStep(w *Wizard) *apiKeyStep {
 	st.problem.Wrapping = fyne.TextWrapWord
 	st.problem.Importance = widget.WarningImportance
 
-	form := widget.NewForm(
-		widget.NewFormItem(t("apikey.env.custom.url"), st.baseURL),
-		widget.NewFormItem(t("apikey.client_id"), st.clientID),
-		widget.NewFormItem(t("apikey.client_secret"), st.secret),
-		widget.NewFormItem(t("apikey.redirect"), st.redirect),
-	)
-	st.advanced = widget.NewAccordion(widget.NewAccordionItem(t("apikey.advanced"),
-		container.NewVBox(explanation(t("apikey.advanced.help")), form)))
-	// Without a built-in registration the fields under Advanced are needed: show them.
-	if w.opts.Registration.ClientID == "" || w.opts.Registration.RedirectURI == "" || p.Environment == settings.EnvironmentCustom && !w.s.Setup.Demo {
-		st.advanced.Open(0)
-	}
-	st.box = container.NewVBox(
+	st.keySteps = container.NewVBox(
 		paragraph(t("apikey.steps1")),
 		st.idRow,
 		paragraph(t("apikey.steps2")),
 		heading(t("apikey.key")),
 		st.key,
 		st.keyNote,
+	)
+	var top []fyne.CanvasObject
+	advanced := widget.NewForm(widget.NewFormItem(t("apikey.env.custom.url"), st.baseURL))
+	if st.builtIn() {
+		advanced.Append(t("apikey.client_id"), st.clientID)
+		advanced.Append(t("apikey.client_secret"), st.secret)
+		advanced.Append(t("apikey.redirect"), st.redirect)
+	} else {
+		// Without a registration built into the release, the user's own comes first: the API
+		// key steps need its client identifier.
+		st.secret.SetPlaceHolder("")
+		st.redirect.SetPlaceHolder("https://…")
+		top = append(top,
+			heading(t("apikey.registration.title")),
+			paragraph(t("apikey.registration.help")),
+			widget.NewForm(
+				widget.NewFormItem(t("apikey.client_id"), st.clientID),
+				widget.NewFormItem(t("apikey.client_secret"), st.secret),
+				widget.NewFormItem(t("apikey.redirect"), st.redirect),
+			),
+			explanation(t("apikey.registration.redirect_help")),
+		)
+	}
+	st.advanced = widget.NewAccordion(widget.NewAccordionItem(t("apikey.advanced"),
+		container.NewVBox(explanation(t("apikey.advanced.help")), advanced)))
+	if p.Environment == settings.EnvironmentCustom && !w.s.Setup.Demo {
+		st.advanced.Open(0)
+	}
+	st.box = container.NewVBox(append(top,
+		st.keySteps,
 		heading(t("apikey.env")),
 		st.environment,
 		explanation(t("apikey.env.help")),
 		st.advanced,
 		st.problem,
-	)
+	)...)
 	return st
+}
+
+// builtIn reports whether the release carries a complete Procountor registration.
+func (st *apiKeyStep) builtIn() bool {
+	r := st.w.opts.Registration
+	return r.ClientID != "" && r.ClientSecret != ""
+}
+
+// needRegistration reports whether the user's own registration is still incomplete, so the API
+// key steps (which show its client identifier) are not shown yet.
+func (st *apiKeyStep) needRegistration() bool {
+	if st.builtIn() {
+		return false
+	}
+	return st.clientIDValue() == "" || strings.TrimSpace(st.secret.Text) == "" && !st.secretStored
 }
 
 func (st *apiKeyStep) title() string                     { return t("apikey.title") }
@@ -145,11 +182,12 @@ func (st *apiKeyStep) check() {
 	if st.box == nil {
 		return // still being built
 	}
-	id := st.clientIDValue()
-	if id == "" {
-		id = "—"
+	if st.needRegistration() {
+		st.keySteps.Hide()
+	} else {
+		st.keySteps.Show()
 	}
-	if st.shownID.Text != id {
+	if id := st.clientIDValue(); st.shownID.Text != id {
 		st.shownID.SetText(id)
 		st.idRow.Refresh() // the row's layout follows the identifier's width
 	}
@@ -176,6 +214,8 @@ func (st *apiKeyStep) check() {
 func (st *apiKeyStep) problemKey() string {
 	key := strings.TrimSpace(st.key.Text)
 	switch {
+	case st.needRegistration():
+		return "apikey.need_registration"
 	case key == "" && !st.keyStored:
 		return "apikey.need_key"
 	case key != "" && strings.IndexFunc(key, unicode.IsSpace) >= 0:
@@ -188,8 +228,6 @@ func (st *apiKeyStep) problemKey() string {
 		return "apikey.bad_url"
 	case st.clientIDValue() == "":
 		return "apikey.need_client_id"
-	case strings.TrimSpace(st.redirect.Text) == "" && st.w.opts.Registration.RedirectURI == "":
-		return "apikey.need_redirect"
 	case strings.TrimSpace(st.secret.Text) == "" && st.w.opts.Registration.ClientSecret == "" && !st.secretStored:
 		return "apikey.need_client_secret"
 	}

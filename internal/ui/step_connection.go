@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +30,9 @@ type connectionStep struct {
 	problem  *widget.Label
 	remedy   *widget.Label
 	retry    *widget.Button
+	probe    *widget.Button // "Tarkista Procountorin toiminta", when the Setup can probe
+	probeOut *widget.Label
+	probeBox *fyne.Container // the probe's explanation and button
 	box      fyne.CanvasObject
 
 	ok      bool
@@ -63,8 +67,45 @@ func newConnectionStep(w *Wizard) *connectionStep {
 	st.remedy.Hide()
 	st.retry = widget.NewButtonWithIcon(t("connection.retry"), theme.ViewRefreshIcon(), st.run)
 	st.retry.Hide()
-	st.box = container.NewVBox(st.status, st.progress, st.company, st.confirm, st.problem, st.remedy, container.NewHBox(st.retry))
+	st.probe = widget.NewButtonWithIcon(t("probe.button"), theme.SearchIcon(), st.runProbe)
+	st.probeOut = widget.NewLabel("")
+	st.probeOut.Wrapping = fyne.TextWrapWord
+	st.probeOut.Hide()
+	st.probeBox = container.NewVBox(explanation(t("probe.help")), container.NewHBox(st.probe))
+	st.probeBox.Hide()
+	st.box = container.NewVBox(st.status, st.progress, st.company, st.confirm, st.problem, st.remedy,
+		container.NewHBox(st.retry), st.probeBox, st.probeOut)
 	return st
+}
+
+// runProbe runs the read-only probe off the UI goroutine, shows its short report and keeps what
+// it learned in the settings the wizard saves.
+func (st *connectionStep) runProbe() {
+	p, ok := st.w.opts.Setup.(Prober)
+	if !ok {
+		return
+	}
+	run := st.runs
+	st.probe.Disable()
+	st.probeOut.SetText(t("probe.running"))
+	st.probeOut.Show()
+	s := st.w.s.Clone()
+	st.w.opts.Go(func() {
+		rep, err := p.Probe(st.w.ctx, s)
+		fyne.Do(func() {
+			if run != st.runs {
+				return
+			}
+			st.probe.Enable()
+			if err != nil {
+				st.probeOut.SetText(t("probe.failed", map[string]any{"Problem": err.Error()}))
+				return
+			}
+			st.w.s.Procountor.Learn(rep.Learned)
+			lines := append(ProbeLines(rep, uiText), t("probe.saved"))
+			st.probeOut.SetText(strings.Join(lines, "\n"))
+		})
+	})
 }
 
 func (st *connectionStep) title() string                   { return t("connection.title") }
@@ -86,6 +127,8 @@ func (st *connectionStep) run() {
 	st.problem.Hide()
 	st.remedy.Hide()
 	st.retry.Hide()
+	st.probeBox.Hide()
+	st.probeOut.Hide()
 	st.status.SetText(t("connection.testing"))
 	st.progress.Show()
 	st.progress.Start()
@@ -129,6 +172,9 @@ func (st *connectionStep) show(conn procountor.Connection, err error) {
 	st.account.SetText(conn.InvoiceAccount.IBAN)
 	st.company.Show()
 	st.confirm.Show()
+	if _, ok := st.w.opts.Setup.(Prober); ok && !st.w.s.Setup.Demo {
+		st.probeBox.Show()
+	}
 	st.w.refresh()
 }
 

@@ -7,11 +7,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"orderbridge/internal/procountor"
 )
 
 // The wizard's texts are looked up by key; a key missing from either language would show the
 // key itself. This reads the wizard's source for every key it uses.
-var wizardFiles = []string{"done.go", "wizard.go", "step_welcome.go", "step_prepare.go", "step_apikey.go", "step_connection.go", "step_source.go", "step_invoicing.go", "step_summary.go"}
+var wizardFiles = []string{"done.go", "wizard.go", "step_welcome.go", "step_prepare.go", "step_apikey.go", "step_connection.go", "step_source.go", "step_invoicing.go", "step_summary.go", "probe.go"}
 
 func loadTranslation(t *testing.T, name string) map[string]any {
 	t.Helper()
@@ -28,7 +30,7 @@ func loadTranslation(t *testing.T, name string) map[string]any {
 
 func TestTranslationsComplete(t *testing.T) {
 	fi, en := loadTranslation(t, "fi.json"), loadTranslation(t, "en.json")
-	keyRE := regexp.MustCompile(`"((?:app|demo|wizard|error|welcome|prepare|apikey|connection|check|source|invoicing|summary|done)\.[a-z0-9_.]+)"`)
+	keyRE := regexp.MustCompile(`"((?:app|demo|wizard|error|welcome|prepare|apikey|connection|check|source|invoicing|summary|done|probe)\.[a-z0-9_.]+)"`)
 	used := map[string]bool{}
 	for _, f := range wizardFiles {
 		src, err := os.ReadFile(f)
@@ -42,12 +44,19 @@ func TestTranslationsComplete(t *testing.T) {
 		}
 	}
 	// Keys built at run time: every problem of the connection check, its remedy, environments.
-	for _, p := range []string{"api_not_allowed", "key_refused", "no_rights", "no_bank_account", "no_general_vat", "network", "unavailable", "address", "other"} {
+	for _, p := range []string{"api_not_allowed", "key_refused", "no_rights", "no_bank_account", "no_general_vat", "network", "unavailable", "address", "other",
+		"client_refused", "redirect_refused", "credentials_refused"} {
 		used["check."+p] = true
 		used["check."+p+".remedy"] = true
 	}
 	for _, e := range []string{"production", "test", "custom"} {
 		used["summary.env."+e] = true
+	}
+	// The probe report's words for every undocumented behaviour and both its readings.
+	for _, v := range procountor.ProbeVariants {
+		used["probe.name."+v] = true
+		used["probe.reading."+v+".default"] = true
+		used["probe.reading."+v+".variant"] = true
 	}
 	if len(used) < 150 {
 		t.Fatalf("found only %d keys in the source; the scan is broken", len(used))

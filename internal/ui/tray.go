@@ -8,7 +8,7 @@ import (
 	"orderbridge/assets"
 )
 
-// TrayActions are what the tray menu's items do. SetPaused switches automatic mode off (true)
+// TrayActions are what the tray menu's items do. SetPaused pauses automatic sending (true)
 // or back on; nil hides the item.
 type TrayActions struct {
 	Open, SendNow, ImportNow, Quit func()
@@ -16,7 +16,7 @@ type TrayActions struct {
 }
 
 // Tray is the system tray icon and its menu. Its icon and status line follow Show; the menu
-// offers Open, Send now, Import now, Pause/resume automatic mode and Quit.
+// offers Open, Send now, Import now, Pause/resume automatic sending and Quit.
 type Tray struct {
 	app    fyne.App
 	desk   desktop.App
@@ -27,6 +27,7 @@ type Tray struct {
 	imp    *fyne.MenuItem
 	pause  *fyne.MenuItem
 	status Status
+	shown  bool // Show was called (status is on screen)
 	kind   IconKind
 	dark   bool
 }
@@ -71,8 +72,14 @@ func call(fn func()) func() {
 	}
 }
 
-// Show makes the icon and the menu tell s.
+// Show makes the icon and the menu tell s. The same status again changes nothing: refreshing
+// the menu gives its items new ids on the bus, and a click on a menu the panel read just
+// before would be lost (the sources' many reloads would do that often).
 func (tr *Tray) Show(s Status) {
+	if tr.shown && s == tr.status && (tr.app.Settings().ThemeVariant() == theme.VariantDark) == tr.dark {
+		return
+	}
+	tr.shown = true
 	tr.apply(s)
 	tr.menu.Refresh()
 }

@@ -112,7 +112,7 @@ func TestTrayFollowsEngine(t *testing.T) {
 	if !a.iconIs(IconNotSetUp, false) || a.statusLine() != "Käyttöönotto kesken" {
 		t.Errorf("before setup: icon %s, line %q", a.icon().Name(), a.statusLine())
 	}
-	m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, OnStatus: func(s Status) {
+	m = NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, OnStatus: func(s Status) {
 		tray.Show(s)
 		shown = append(shown, tray.Kind())
 		lines = append(lines, a.statusLine())
@@ -121,7 +121,7 @@ func TestTrayFollowsEngine(t *testing.T) {
 	if !a.iconIs(IconAllGood, false) {
 		t.Errorf("empty history: icon %s, want %s", a.icon().Name(), IconAllGood)
 	}
-	wantLabels := []string{"Kaikki tilaukset lähetetty", "Avaa Tilaussilta", "Lähetä nyt (0)", "Tuo nyt", "Keskeytä automaattinen tila", "Lopeta"}
+	wantLabels := []string{"Kaikki tilaukset lähetetty", "Avaa Tilaussilta", "Lähetä nyt (0)", "Tuo nyt", "Keskeytä automaattinen lähetys", "Lopeta"}
 	if got := a.labels(); len(got) != len(wantLabels) {
 		t.Fatalf("menu = %q, want %q", got, wantLabels)
 	} else {
@@ -167,8 +167,8 @@ func TestTrayFollowsEngine(t *testing.T) {
 		t.Errorf("after the batch: icon %s, line %q", a.icon().Name(), a.statusLine())
 	}
 
-	a.item("Keskeytä automaattinen tila").Action()
-	if !paused || a.item("Jatka automaattista tilaa") == nil {
+	a.item("Keskeytä automaattinen lähetys").Action()
+	if !paused || a.item("Jatka automaattista lähetystä") == nil {
 		t.Errorf("pause: paused=%v, menu %q", paused, a.labels())
 	}
 	a.item("Avaa Tilaussilta").Action()
@@ -194,8 +194,9 @@ func TestSettingsPanel(t *testing.T) {
 	login := autostart.Entry{ID: "fi.tilaussilta.test", Name: "Tilaussilta", Exec: []string{"/bin/true"}, Dir: t.TempDir()}
 	var chosen []settings.Language
 	setup := 0
-	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Go: inline, Language: settings.Finnish, Login: login,
-		OnLanguage: func(l settings.Language) { chosen = append(chosen, l) }, OnSettings: func() { setup++ }})
+	m := NewMainWindow(MainOptions{App: a, Window: w, Orders: o, Batch: o.batches, Go: inline, Language: settings.Finnish, Login: login,
+		OnLanguage: func(l settings.Language) { chosen = append(chosen, l) }, OnSettings: func() { setup++ },
+		SupportInfo: func() string { return "Order Bridge v9 support details" }})
 	w.SetContent(m.Content())
 	test.Tap(m.settingsBtn)
 	p := m.settings
@@ -218,6 +219,10 @@ func TestSettingsPanel(t *testing.T) {
 		t.Errorf("language choice gave %v, want [en]", chosen)
 	}
 	test.Tap(m.settingsBtn)
+	test.Tap(m.settings.support)
+	if got := a.Clipboard().Content(); got != "Order Bridge v9 support details" || !m.settings.copied.Visible() {
+		t.Errorf("Kopioi tiedot tukea varten put %q on the clipboard (said so: %v)", got, m.settings.copied.Visible())
+	}
 	test.Tap(m.settings.setup)
 	if setup != 1 {
 		t.Errorf("the setup button opened the setup %d times, want 1", setup)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"orderbridge/internal/attention"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
 )
@@ -53,6 +54,9 @@ type WizardOptions struct {
 	Go func(work func())
 	// Context bounds background work; nil means context.Background().
 	Context context.Context
+	// Form, when set, opens the wizard at that form (attention.FormInvoicing, attention.FormSource)
+	// instead of where the setup stopped: a "fix in settings" button goes straight to its setting.
+	Form string
 }
 
 // Wizard is the setup wizard: seven steps with Back and Next, each saved as it is left, so that
@@ -101,8 +105,30 @@ func NewWizard(opts WizardOptions) *Wizard {
 	for resume > 0 && w.steps[resume].skipped(w.s) {
 		resume--
 	}
+	if i := w.formStep(opts.Form); i >= 0 {
+		resume = i
+	}
 	w.show(resume)
 	return w
+}
+
+// formStep is the index of the step that holds form; -1 when none does.
+func (w *Wizard) formStep(form string) int {
+	var want step
+	switch form {
+	case attention.FormInvoicing:
+		want = w.invoicing
+	case attention.FormSource:
+		want = w.source
+	default:
+		return -1
+	}
+	for i, st := range w.steps {
+		if st == want {
+			return i
+		}
+	}
+	return -1
 }
 
 // Content is the wizard's whole screen.

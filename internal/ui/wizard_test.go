@@ -84,9 +84,27 @@ func (r *realSetup) StartDemo(_ context.Context, s *settings.Settings) error {
 }
 
 func (r *realSetup) CheckConnection(ctx context.Context, s *settings.Settings) (procountor.Connection, error) {
-	base, err := s.APIBaseURL()
+	c, err := r.client(s)
 	if err != nil {
 		return procountor.Connection{}, err
+	}
+	return c.CheckConnection(ctx)
+}
+
+func (r *realSetup) Probe(ctx context.Context, s *settings.Settings) (procountor.ProbeReport, error) {
+	c, err := r.client(s)
+	if err != nil {
+		return procountor.ProbeReport{}, err
+	}
+	return c.Probe(ctx)
+}
+
+// client is the Procountor client for s, as app/ makes it: the registration from the settings,
+// the secrets from the keyring (the demo company's in demo mode).
+func (r *realSetup) client(s *settings.Settings) (*procountor.Client, error) {
+	base, err := s.APIBaseURL()
+	if err != nil {
+		return nil, err
 	}
 	cfg := procountor.Config{BaseURL: base, MaxRetries: -1}
 	r.mu.Lock()
@@ -96,20 +114,15 @@ func (r *realSetup) CheckConnection(ctx context.Context, s *settings.Settings) (
 		c := d.Credentials()
 		cfg.ClientID, cfg.ClientSecret, cfg.RedirectURI, cfg.APIKey = c.ClientID, c.ClientSecret, c.RedirectURI, c.APIKey
 	} else {
-		// As app/ does: the registration from the settings, the secrets from the keyring.
 		cfg.ClientID, cfg.RedirectURI = s.Procountor.ClientID, s.Procountor.RedirectURI
 		if cfg.ClientSecret, err = r.secrets.Get(secret.ProcountorClientSecret); err != nil {
-			return procountor.Connection{}, err
+			return nil, err
 		}
 		if cfg.APIKey, err = r.secrets.Get(secret.ProcountorAPIKey); err != nil {
-			return procountor.Connection{}, err
+			return nil, err
 		}
 	}
-	c, err := procountor.New(cfg)
-	if err != nil {
-		return procountor.Connection{}, err
-	}
-	return c.CheckConnection(ctx)
+	return procountor.New(cfg)
 }
 
 func (r *realSetup) PrepareFolder(dir string) error {
@@ -137,9 +150,11 @@ type harness struct {
 	setup   *realSetup
 	secrets *memSecrets
 	app     fyne.App
-	win     fyne.Window
-	w       *Wizard
-	done    *settings.Settings
+	// noRegistration opens the wizard as a release without a built-in Procountor registration.
+	noRegistration bool
+	win            fyne.Window
+	w              *Wizard
+	done           *settings.Settings
 }
 
 func newHarness(t *testing.T, opts sandbox.Options) *harness {
@@ -172,9 +187,13 @@ func (h *harness) open() {
 		h.t.Fatal(err)
 	}
 	h.win = test.NewTempWindow(h.t, nil)
+	reg := Registration{ClientID: h.sb.Credentials().ClientID, ClientSecret: h.sb.Credentials().ClientSecret, RedirectURI: h.sb.Credentials().RedirectURI}
+	if h.noRegistration {
+		reg = Registration{}
+	}
 	h.w = NewWizard(WizardOptions{
 		App: h.app, Window: h.win, Setup: h.setup, Secrets: h.secrets, Settings: s,
-		Registration: Registration{ClientID: h.sb.Credentials().ClientID, ClientSecret: h.sb.Credentials().ClientSecret, RedirectURI: h.sb.Credentials().RedirectURI},
+		Registration: reg,
 		OnDone:       func(s *settings.Settings) { h.done = s },
 		Go:           func(work func()) { work() },
 	})

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
+	"orderbridge/internal/attention"
 	"orderbridge/internal/invoice"
 	"orderbridge/internal/order"
 	"orderbridge/internal/store"
@@ -126,15 +127,9 @@ func problemText(p order.Problem) string {
 	return msg
 }
 
-// fixText is what the user can do about a problem: a problem in the order file is fixed in the
-// shop and exported again; one Procountor or the settings raised is fixed in the settings or
-// in Procountor and then tried again.
-func fixText(p order.Problem) string {
-	if p.File != "" || p.Row > 0 || p.Path != "" {
-		return t("fix.order")
-	}
-	return t("fix.settings")
-}
+// fixText is what the user can do about a problem, by where it is fixed (attention.FixOf): in
+// the shop, in Procountor or in the settings.
+func fixText(p order.Problem) string { return t("fix." + string(attention.FixOf(p).Where)) }
 
 // inLanguage is an invoice.Text in the user's language.
 func inLanguage(x invoice.Text) string {

@@ -109,50 +109,23 @@ type mcTaxRow struct {
 // Parse reads MyCashflow order JSON. It fails only when the file is not
 // JSON or has no orders in a shape we know.
 func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
-	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
-	if len(t) == 0 {
-		return nil, fmt.Errorf("mycashflow: %s: the file is empty", file)
+	docs, err := shop.Orders(data, func(m map[string]json.RawMessage) bool {
+		_, ok := m["products"]
+		return ok
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mycashflow: %s: %w", file, err)
 	}
-	var raws []json.RawMessage
-	pathOf := func(i int) string { return fmt.Sprintf("[%d]", i) }
-	switch t[0] {
-	case '[':
-		if err := json.Unmarshal(t, &raws); err != nil {
-			return nil, fmt.Errorf("mycashflow: %s: not a JSON array of orders: %w", file, err)
+	out := make([]order.Order, 0, len(docs))
+	for _, doc := range docs {
+		o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: doc.Path, Row: doc.Line}
+		if doc.Err != nil {
+			o.Problem("order", "Rivi ei ole kelvollista JSONia: "+doc.Err.Error(), "The line is not valid JSON: "+doc.Err.Error())
+			out = append(out, o)
+			continue
 		}
-	case '{':
-		var top struct {
-			Data     json.RawMessage `json:"data"`
-			Products json.RawMessage `json:"products"`
-		}
-		if err := json.Unmarshal(t, &top); err != nil {
-			return nil, fmt.Errorf("mycashflow: %s: not valid JSON: %w", file, err)
-		}
-		d := bytes.TrimSpace(top.Data)
-		switch {
-		case len(d) > 0 && d[0] == '[':
-			if err := json.Unmarshal(d, &raws); err != nil {
-				return nil, fmt.Errorf("mycashflow: %s: data is not a list of orders: %w", file, err)
-			}
-			pathOf = func(i int) string { return fmt.Sprintf("data[%d]", i) }
-		case len(d) > 0 && d[0] == '{': // GET /orders/{id}: {"data": {...}}
-			raws = []json.RawMessage{d}
-			pathOf = func(int) string { return "data" }
-		case len(top.Products) > 0:
-			raws = []json.RawMessage{t}
-			pathOf = func(int) string { return "" }
-		default:
-			return nil, fmt.Errorf("mycashflow: %s: no orders: expected a data list or an order with products", file)
-		}
-	default:
-		return nil, fmt.Errorf("mycashflow: %s: not MyCashflow order JSON (it should start with [ or {)", file)
-	}
-	out := make([]order.Order, 0, len(raws))
-	for i, raw := range raws {
-		path := pathOf(i)
-		o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: path}
 		var m mcOrder
-		if err := json.Unmarshal(raw, &m); err != nil {
+		if err := json.Unmarshal(doc.Raw, &m); err != nil {
 			o.Problem("order", "Tilaus ei ole MyCashflow-tilauksen muotoinen: "+err.Error(),
 				"The order is not shaped like a MyCashflow order: "+err.Error())
 			out = append(out, o)

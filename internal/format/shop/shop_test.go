@@ -38,6 +38,11 @@ func TestParseRate(t *testing.T) {
 		{"FI VAT 14%", "14", true},
 		{"TVA 20%", "20", true},
 		{"Moms (12 %)", "12", true},
+		{"FR TVA 5,5%", "5.5", true},
+		{"ES IVA 21 %", "21", true},
+		{"FR TVA 14,306%", "14.306", true},
+		{"Product Sales tax 0%", "0", true},
+		{"GB VAT 20%", "20", true},
 		{"ALV", "0", false},
 		{"ALV 250%", "0", false},
 	}

@@ -18,6 +18,23 @@
 //     (Procountor's scale), else a discount line of its own right after the
 //     product line, at the same VAT rate. Both reproduce the line's total
 //     to the cent.
+//   - A discount code's money is often only in Subtotal (every Lineitem
+//     discount 0.00, Subtotal net of the code): the line items less their
+//     discounts minus Subtotal, when Discount Amount covers it, becomes one
+//     discount row per VAT rate, split in proportion to each rate's value of
+//     the line items (order.SplitByVAT); the VAT search above takes the split
+//     into account, so the rows and the Tax lines agree.
+//   - The part of Discount Amount that neither the line discounts nor
+//     Subtotal explain is a shipping discount (a free-shipping code keeps
+//     Shipping at full price) when Total then adds up: a discount row in
+//     the shipping's group, so at the shipping's rate.
+//   - A Tax line of 0.00 is a rate that was not charged (an export sale):
+//     it is dropped, whatever its name says, and the destination's usual
+//     rules apply. A rate that is not Finnish is kept as it is (OSS); the
+//     invoice builder decides whether it can be invoiced.
+//   - Duties and a tip (what Total holds beyond Subtotal + Shipping
+//     (+ Taxes)) are rows of their own: duties at 0 %, a tip at
+//     Options.TipVAT, or the order needs attention.
 package shopify
 
 import (
@@ -27,6 +44,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +66,9 @@ type Options struct {
 	// decides orders with several VAT rates whose lines could be split
 	// between the rates in more than one way.
 	VATByCode map[string]decimal.Decimal
+	// TipVAT is the VAT percent of a tip (invoice.tip_vat); nil: not set,
+	// and an order with a tip needs attention.
+	TipVAT *decimal.Decimal
 }
 
 var bom = []byte("\ufeff")
@@ -78,6 +99,8 @@ const (
 	cTaxes
 	cTotal
 	cDiscountCode
+	cDiscountAmount
+	cDuties
 	cShippingMethod
 	cCreatedAt
 	cQuantity
@@ -126,7 +149,7 @@ const (
 
 var colNames = [nCols]string{
 	"Name", "Id", "Email", "Financial Status", "Paid at", "Currency", "Subtotal", "Shipping", "Taxes", "Total",
-	"Discount Code", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
+	"Discount Code", "Discount Amount", "Duties", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
 	"Lineitem sku", "Lineitem taxable", "Lineitem discount", "Billing Name", "Billing Street", "Billing Address1",
 	"Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Country", "Billing Phone",
 	"Shipping Name", "Shipping Street", "Shipping Address1", "Shipping Address2", "Shipping Company",
@@ -272,7 +295,7 @@ func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
 	}
 	out := make([]order.Order, 0, len(builds))
 	for _, b := range builds {
-		out = append(out, b.order(file, opts))
+		out = append(out, b.order(file, &cols, opts))
 	}
 	return out, nil
 }
@@ -292,10 +315,38 @@ var fields = map[string]string{
 type orderer struct {
 	o    *order.Order
 	head *record
+	cols *columns // which columns the file has: older exports lack some
+	// code is the discount of the order's codes that Subtotal has taken off
+	// but no line carries; shipDisc is the part of Discount Amount that is
+	// a shipping discount (both positive amounts, in the order's prices).
+	code, shipDisc decimal.Decimal
+	lineDisc       decimal.Decimal // the Lineitem discounts added up
+	zeroBase       decimal.Decimal // the value of the line items that are not taxable (0 %)
+	// explained is set when a problem already says why the totals cannot
+	// agree: the file's totals are then not compared again.
+	explained bool
+	uncharged []decimal.Decimal // the rates of the 0.00 tax lines
 }
 
 func (w *orderer) problem(row int, col int, fi, en string) {
 	w.o.Problems = append(w.o.Problems, order.NewProblem(w.o.Source, row, "", colNames[col], fi, en))
+}
+
+// missing says, in both languages, that the file has no column col, or ""
+// when it has: a shop owner with an older export then knows what is absent.
+func (w *orderer) missing(cols ...int) (fi, en string) {
+	var names []string
+	for _, c := range cols {
+		if w.cols[c] < 0 {
+			names = append(names, colNames[c])
+		}
+	}
+	if len(names) == 0 {
+		return "", ""
+	}
+	list := strings.Join(names, ", ")
+	return fmt.Sprintf(" Tiedostossa ei ole saraketta %s (vanhempi Shopify-vienti?).", list),
+		fmt.Sprintf(" The file has no column %s (an older Shopify export?).", list)
 }
 
 // amount reads a money column of the head row; absent or empty is not set.
@@ -312,14 +363,14 @@ func (w *orderer) amount(col int) (decimal.Decimal, bool) {
 	return d, true
 }
 
-func (b *build) order(file string, opts Options) order.Order {
+func (b *build) order(file string, cols *columns, opts Options) order.Order {
 	h := &b.head
 	o := order.Order{
 		SourceFormat: SourceFormat, Source: file, Shop: shopName,
 		OrderNumber: b.name, Currency: strings.ToUpper(h[cCurrency]), Row: b.firstRow, Fields: fields,
 	}
 	o.Problems = append(o.Problems, b.broken...)
-	w := &orderer{o: &o, head: h}
+	w := &orderer{o: &o, head: h, cols: cols}
 
 	if t, ok := w.time(cCreatedAt); ok {
 		o.OrderDate = order.DateOf(t)
@@ -328,48 +379,43 @@ func (b *build) order(file string, opts Options) order.Order {
 	w.parties()
 	w.dueDate()
 
-	subtotal, hasSub := w.amount(cSubtotal)
-	shipping, _ := w.amount(cShipping)
-	taxes, hasTaxes := w.amount(cTaxes)
-	total, hasTotal := w.amount(cTotal)
-	w.pricesIncludeVAT(subtotal, shipping, taxes, total, hasSub, hasTaxes, hasTotal)
-
+	m := w.money()
 	groups := w.lines(b.items)
-	if hasSub {
-		sum := decimal.Zero
-		for _, l := range o.Lines {
-			if l.Kind == order.KindProduct || l.Kind == order.KindDiscount {
-				sum = sum.Add(l.Amount())
-			}
-		}
-		if !sum.Round(2).Equal(subtotal) {
-			w.problem(o.Row, cSubtotal, fmt.Sprintf("Välisumma %s ei vastaa tuoterivejä alennuksineen (%s); tilauksella voi olla alennus, jota ei ole jaettu riveille.", shop.FI(subtotal), shop.FI(sum)),
-				fmt.Sprintf("Subtotal %s does not equal the line items less their discounts (%s); the order may have a discount not split over its lines.", subtotal.StringFixed(2), sum.StringFixed(2)))
-		}
-	}
-	if !shipping.IsZero() || h[cShippingMethod] != "" && h[cShipping] != "" {
+	nItems := len(o.Lines)
+	w.codeDiscount(m)
+	tip := w.settle(m)
+
+	if !m.ship.IsZero() || h[cShippingMethod] != "" && h[cShipping] != "" {
 		name := h[cShippingMethod]
 		if name == "" {
 			name = "Toimitus"
 		}
 		o.Lines = append(o.Lines, order.Line{Kind: order.KindShipping, Name: name, Quantity: decimal.NewFromInt(1),
-			Unit: "PIECE", UnitPrice: shipping, Row: o.Row})
-		groups = append(groups, group{lines: []int{len(o.Lines) - 1}})
+			Unit: "PIECE", UnitPrice: m.ship, Row: o.Row})
+		g := group{lines: []int{len(o.Lines) - 1}}
+		if w.shipDisc.IsPositive() {
+			o.Lines = append(o.Lines, order.Line{Kind: order.KindDiscount, Name: "Toimitusalennus " + m.code,
+				Quantity: decimal.NewFromInt(1), Unit: "PIECE", UnitPrice: w.shipDisc.Neg(), Row: o.Row})
+			g.lines = append(g.lines, len(o.Lines)-1)
+		}
+		groups = append(groups, g)
 	}
 
 	rates := w.taxLines()
-	w.assignVAT(groups, rates, taxes, hasTaxes, opts)
+	w.assignVAT(groups, rates, m.taxes, m.hasTaxes, opts)
+	w.discountRows(nItems, m.code)
+	tipVAT := w.extras(m, tip, opts)
 
-	if hasTotal || hasTaxes {
-		st := &order.Totals{Gross: total, VAT: taxes}
-		if hasTotal {
+	if (m.hasTotal || m.hasTaxes) && !w.explained {
+		st := &order.Totals{Gross: m.total, VAT: m.taxes}
+		if m.hasTotal {
 			st.Given |= order.PartGross
 		}
-		if hasTaxes {
+		if m.hasTaxes && tipVAT.IsZero() {
 			st.Given |= order.PartVAT
-		}
-		for _, r := range rates {
-			st.ByVAT = append(st.ByVAT, order.VATTotal{VATPercent: r.percent, VAT: r.value, Given: order.PartVAT})
+			for _, r := range rates {
+				st.ByVAT = append(st.ByVAT, order.VATTotal{VATPercent: r.percent, VAT: r.value, Given: order.PartVAT})
+			}
 		}
 		o.Stated = st
 	}
@@ -538,28 +584,6 @@ func withField(base map[string]string, h *record, f shop.Found) map[string]strin
 	return base
 }
 
-// pricesIncludeVAT infers whether the order's prices include VAT from
-// Subtotal + Shipping (+ Taxes) = Total.
-func (w *orderer) pricesIncludeVAT(sub, ship, taxes, total decimal.Decimal, hasSub, hasTaxes, hasTotal bool) {
-	o := w.o
-	o.PricesIncludeVAT = true
-	switch {
-	case hasTaxes && taxes.IsZero():
-		o.PricesIncludeVAT = false // no VAT at all: net and gross agree
-	case !hasSub || !hasTotal || !hasTaxes:
-		o.Warn("Total", "Tiedostosta ei näe, sisältävätkö hinnat ALV:n (Subtotal, Taxes tai Total puuttuu); oletetaan, että sisältävät.",
-			"The file does not show whether prices include VAT (Subtotal, Taxes or Total is missing); assuming they do.")
-	case sub.Add(ship).Equal(total):
-	case sub.Add(ship).Add(taxes).Equal(total):
-		o.PricesIncludeVAT = false
-	default:
-		w.problem(o.Row, cTotal, fmt.Sprintf("Loppusumma %s ei ole välisumma + toimitus (%s) eikä välisumma + toimitus + verot (%s); tilauksella voi olla lahjakortti, juomaraha tai tulli, joita ei osata laskuttaa.",
-			shop.FI(total), shop.FI(sub.Add(ship)), shop.FI(sub.Add(ship).Add(taxes))),
-			fmt.Sprintf("Total %s is neither Subtotal + Shipping (%s) nor Subtotal + Shipping + Taxes (%s); a gift card, tip or duty may be involved.",
-				total.StringFixed(2), sub.Add(ship).StringFixed(2), sub.Add(ship).Add(taxes).StringFixed(2)))
-	}
-}
-
 var hundred = decimal.NewFromInt(100)
 
 // group is lines that must share a VAT rate: a product and its discount line.
@@ -567,6 +591,7 @@ type group struct {
 	lines []int
 	code  string
 	zero  bool // Lineitem taxable = false: 0 %
+	item  bool // a line item (and its discount): the base a discount code is split over
 }
 
 // lines adds the product lines (and their discount lines) and returns their groups.
@@ -586,11 +611,12 @@ func (w *orderer) lines(items []item) []group {
 		}
 		l.UnitPrice = p
 		o.Lines = append(o.Lines, l)
-		g := group{lines: []int{len(o.Lines) - 1}, code: it.sku, zero: strings.EqualFold(it.taxable, "false")}
+		g := group{lines: []int{len(o.Lines) - 1}, code: it.sku, zero: strings.EqualFold(it.taxable, "false"), item: true}
 		disc, err := shop.Amount(it.discount)
 		if err != nil {
 			w.problem(it.row, cItemDiscount, fmt.Sprintf("Alennus %q ei ole rahamäärä.", it.discount), fmt.Sprintf("The discount %q is not an amount.", it.discount))
 		}
+		w.lineDisc = w.lineDisc.Add(disc)
 		if !disc.IsZero() {
 			gross := q.Mul(p)
 			pct := decimal.Zero
@@ -625,14 +651,19 @@ func (w *orderer) taxLines() []taxLine {
 		if name == "" && val == "" {
 			continue
 		}
+		v, ok := w.amount(valCol)
+		if !ok && val == "" || ok && v.IsZero() {
+			// A 0.00 tax line is a rate that was not charged (an export
+			// sale), whatever its name says.
+			if p, ok := shop.ParseRate(name); ok && !slices.ContainsFunc(w.uncharged, p.Equal) {
+				w.uncharged = append(w.uncharged, p)
+			}
+			continue
+		}
 		p, ok := shop.ParseRate(name)
 		if !ok {
 			w.problem(w.o.Row, nameCol, fmt.Sprintf("Veron nimestä %q ei löydy prosenttia (esim. \"ALV 25.5%%\").", name),
 				fmt.Sprintf("The tax name %q has no percentage (such as \"ALV 25.5%%\").", name))
-			continue
-		}
-		v, ok := w.amount(valCol)
-		if !ok && val == "" {
 			continue
 		}
 		merged := false

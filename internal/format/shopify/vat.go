@@ -2,6 +2,8 @@ package shopify
 
 import (
 	"fmt"
+	"math/bits"
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -47,6 +49,9 @@ func (w *orderer) assignVAT(groups []group, rates []taxLine, taxes decimal.Decim
 	for _, g := range groups {
 		if g.zero {
 			w.setVAT(g, decimal.Zero)
+			if g.item {
+				w.zeroBase = w.zeroBase.Add(w.groupAmount(g))
+			}
 		} else {
 			taxable = append(taxable, g)
 		}
@@ -57,8 +62,9 @@ func (w *orderer) assignVAT(groups []group, rates []taxLine, taxes decimal.Decim
 	switch len(rates) {
 	case 0:
 		if hasTaxes && taxes.IsZero() {
+			p := w.freeOrderRate(taxable)
 			for _, g := range taxable {
-				w.setVAT(g, decimal.Zero)
+				w.setVAT(g, p)
 			}
 			return
 		}
@@ -77,13 +83,17 @@ func (w *orderer) assignVAT(groups []group, rates []taxLine, taxes decimal.Decim
 func (w *orderer) inferOneRate(taxable []group, taxes decimal.Decimal, hasTaxes bool, opts Options) {
 	o := w.o
 	if hasTaxes {
-		sum := decimal.Zero
+		sum, items := decimal.Zero, decimal.Zero
 		for _, g := range taxable {
 			sum = sum.Add(w.groupAmount(g))
+			if g.item {
+				items = items.Add(w.groupAmount(g))
+			}
 		}
 		var fits []decimal.Decimal
 		for _, p := range order.VATRates(o.OrderDate) {
-			if !p.IsZero() && rateVAT(sum, p, o.PricesIncludeVAT).Equal(taxes) {
+			share := w.codeShares([]decimal.Decimal{p, decimal.Zero}, []decimal.Decimal{items, w.zeroBase})[0]
+			if !p.IsZero() && rateVAT(sum.Sub(share), p, o.PricesIncludeVAT).Equal(taxes) {
 				fits = append(fits, p)
 			}
 		}
@@ -105,8 +115,9 @@ func (w *orderer) inferOneRate(taxable []group, taxes decimal.Decimal, hasTaxes 
 		}
 	}
 	if missing {
-		w.problem(o.Row, cTaxes, "Tilauksen ALV-kantaa ei voi päätellä: Tax-rivit puuttuvat. Lisää tuotekoodien ALV-kannat asetuksiin.",
-			"The order's VAT rate cannot be worked out: there are no Tax lines. Add the product codes' VAT rates to the settings.")
+		mfi, men := w.missing(cTaxes, cTax1Name, cTax1Value)
+		w.problem(o.Row, cTaxes, "Tilauksen ALV-kantaa ei voi päätellä: Tax-rivit puuttuvat. Lisää tuotekoodien ALV-kannat asetuksiin."+mfi,
+			"The order's VAT rate cannot be worked out: there are no Tax lines. Add the product codes' VAT rates to the settings."+men)
 	}
 }
 
@@ -170,12 +181,26 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 		}
 	}
 	ev, fast := newIntEval(amounts, rates, o.PricesIncludeVAT)
+	if fast && !w.code.IsZero() {
+		items := make([]bool, len(taxable))
+		for i, g := range taxable {
+			items[i] = g.item
+		}
+		fast = ev.withCode(w.code, w.zeroBase, items)
+	}
+	percents := make([]decimal.Decimal, k+1) // the rates, then 0 % for the untaxed items
+	for r, t := range rates {
+		percents[r] = t.percent
+	}
+	percents[k] = decimal.Zero
+	bases := make([]decimal.Decimal, k+1)
 	if !fast && count(len(search)) > maxDecimalAssignments {
 		w.vatProblem(taxable, rates, "tilauksella on liian monta riviä kaikkien jakojen kokeilemiseen", "the order has too many lines to try every split", opts)
 		return
 	}
 	// Enumerate: digits[j] is the rate of search[j].
-	var exact, near [][]int
+	var exact, near, exactAgree, nearAgree [][]int
+	exactN := 0
 	digits := make([]int, len(search))
 	sums := make([]decimal.Decimal, k)
 	isums := make([]int64, k)
@@ -199,10 +224,19 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 				worst = ev.worst(assign, free, isums)
 			} else {
 				for r := range sums {
-					sums[r] = decimal.Zero
+					sums[r], bases[r] = decimal.Zero, decimal.Zero
 				}
 				for _, i := range free {
 					sums[assign[i]] = sums[assign[i]].Add(amounts[i])
+					if taxable[i].item {
+						bases[assign[i]] = bases[assign[i]].Add(amounts[i])
+					}
+				}
+				if !w.code.IsZero() {
+					bases[k] = w.zeroBase
+					for r, share := range w.codeShares(percents, bases)[:k] {
+						sums[r] = sums[r].Sub(share)
+					}
 				}
 				worst = 2
 				wd := decimal.Zero
@@ -217,11 +251,31 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 					worst = 1
 				}
 			}
+			// The fits that agree with the VAT table are kept apart, so that
+			// a table deciding among many fits is not cut off by keep.
+			agrees := true
+			for i := range taxable {
+				if pinned[i] > 0 && assign[i] != pinned[i]-1 {
+					agrees = false
+					break
+				}
+			}
 			switch {
-			case worst == 0 && len(exact) < keep:
-				exact = append(exact, append([]int(nil), assign...))
-			case worst == 1 && len(near) < keep:
-				near = append(near, append([]int(nil), assign...))
+			case worst == 0:
+				exactN++
+				if len(exact) < keep {
+					exact = append(exact, append([]int(nil), assign...))
+				}
+				if agrees && len(exactAgree) < keep {
+					exactAgree = append(exactAgree, append([]int(nil), assign...))
+				}
+			case worst == 1:
+				if len(near) < keep {
+					near = append(near, append([]int(nil), assign...))
+				}
+				if agrees && len(nearAgree) < keep {
+					nearAgree = append(nearAgree, append([]int(nil), assign...))
+				}
 			}
 		}
 		j := 0
@@ -237,23 +291,11 @@ func (w *orderer) splitRates(taxable []group, rates []taxLine, opts Options) {
 			break
 		}
 	}
-	fits := exact
-	if len(fits) == 0 {
-		fits = near
+	fits, agree := exact, exactAgree
+	if exactN == 0 {
+		fits, agree = near, nearAgree
 	}
 	if len(fits) > 1 { // ambiguous: let the VAT table decide
-		var agree [][]int
-		for _, a := range fits {
-			ok := true
-			for i := range taxable {
-				if pinned[i] > 0 && a[i] != pinned[i]-1 {
-					ok = false
-				}
-			}
-			if ok {
-				agree = append(agree, a)
-			}
-		}
 		fits = agree
 		if len(fits) > 1 {
 			w.vatProblem(taxable, rates, "rivit voi jakaa verokannoille usealla tavalla; lisää tuotekoodien ALV-kannat asetuksiin",
@@ -316,6 +358,7 @@ type intEval struct {
 	p4        []int64 // per rate: percent × 10^4
 	values    []int64 // per rate: stated VAT in cents
 	inclusive bool
+	code      *codeSplit // nil: no discount code to split
 }
 
 const (
@@ -323,6 +366,114 @@ const (
 	rateScale   = 4
 	maxCents    = 1e11 // 10^9 euros: keeps cents × p4 within int64
 )
+
+// codeSplit is a discount code in intEval: its cents, the items' value of
+// the untaxed lines, and which groups are items (the split's base).
+type codeSplit struct {
+	cents    int64
+	zeroBase int64 // 1e-8 units
+	item     []bool
+	bases    []int64 // scratch: per rate, then the untaxed items
+	shares   []int64 // scratch: per rate, cents
+	parts    []codePart
+}
+
+type codePart struct {
+	p4, base  int64
+	rate      int // index into the rates, or −1 for the untaxed items
+	share     uint64
+	remainder uint64
+}
+
+// withCode makes the evaluation take off each rate's share of a discount
+// code, split exactly as order.SplitByVAT splits it (see codeShares). It is
+// false, and the decimal search must be used, when a number does not fit:
+// a code with fractions of a cent, or a negative base.
+func (e *intEval) withCode(code, zeroBase decimal.Decimal, item []bool) bool {
+	c := code.Shift(2)
+	z := zeroBase.Shift(amountScale)
+	if !c.Equal(c.Truncate(0)) || !z.Equal(z.Truncate(0)) || code.IsNegative() || zeroBase.IsNegative() ||
+		code.GreaterThan(decimal.New(maxCents, -2)) || zeroBase.GreaterThan(decimal.New(maxCents, -2)) {
+		return false
+	}
+	for i, a := range e.amounts {
+		if item[i] && a < 0 {
+			return false
+		}
+	}
+	k := len(e.p4)
+	e.code = &codeSplit{cents: c.IntPart(), zeroBase: z.IntPart(), item: item,
+		bases: make([]int64, k+1), shares: make([]int64, k), parts: make([]codePart, 0, k+1)}
+	return true
+}
+
+// split sets cs.shares from the items' value per rate (cs.bases).
+func (cs *codeSplit) split(p4 []int64) {
+	for r := range cs.shares {
+		cs.shares[r] = 0
+	}
+	cs.parts = cs.parts[:0]
+	add := func(p, base int64, rate int) {
+		for j := range cs.parts {
+			if cs.parts[j].p4 == p {
+				cs.parts[j].base += base
+				return
+			}
+		}
+		cs.parts = append(cs.parts, codePart{p4: p, base: base, rate: rate})
+	}
+	for r, p := range p4 {
+		add(p, cs.bases[r], r)
+	}
+	add(0, cs.zeroBase, -1)
+	kept := cs.parts[:0]
+	for _, pt := range cs.parts {
+		if pt.base != 0 {
+			kept = append(kept, pt)
+		}
+	}
+	sort.SliceStable(kept, func(x, y int) bool { return kept[x].p4 > kept[y].p4 })
+	var total uint64
+	for _, pt := range kept {
+		total += uint64(pt.base)
+	}
+	if total == 0 {
+		return // order.Allocate refuses it; discountRows says so
+	}
+	var given uint64
+	c := uint64(cs.cents)
+	for j := range kept {
+		hi, lo := bits.Mul64(c, uint64(kept[j].base))
+		kept[j].share, kept[j].remainder = bits.Div64(hi, lo, total)
+		given += kept[j].share
+	}
+	sort.SliceStable(kept, func(x, y int) bool {
+		if kept[x].remainder != kept[y].remainder {
+			return kept[x].remainder > kept[y].remainder
+		}
+		return kept[x].base > kept[y].base
+	})
+	for j := 0; given < c; j++ {
+		kept[j].share++
+		given++
+	}
+	for _, pt := range kept {
+		if pt.rate >= 0 {
+			cs.shares[pt.rate] = int64(pt.share)
+		} else if zero := indexOf(p4, 0); zero >= 0 {
+			cs.shares[zero] += int64(pt.share)
+		}
+	}
+}
+
+func indexOf(xs []int64, x int64) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
 
 // newIntEval is ok when every number fits the integer scales.
 func newIntEval(amounts []decimal.Decimal, rates []taxLine, inclusive bool) (*intEval, bool) {
@@ -370,6 +521,20 @@ func (e *intEval) worst(assign, free []int, sums []int64) int64 {
 	for _, i := range free {
 		sums[assign[i]] += e.amounts[i]
 	}
+	if cs := e.code; cs != nil {
+		for r := range cs.bases {
+			cs.bases[r] = 0
+		}
+		for _, i := range free {
+			if cs.item[i] {
+				cs.bases[assign[i]] += e.amounts[i]
+			}
+		}
+		cs.split(e.p4)
+		for r := range sums {
+			sums[r] -= cs.shares[r] * 1_000_000 // cents → 1e-8
+		}
+	}
 	var worst int64
 	for r, sum := range sums {
 		cents := divRound(sum, 1_000_000) // 1e-8 → 1e-2
@@ -388,4 +553,26 @@ func (e *intEval) worst(assign, free []int, sums []int64) int64 {
 		}
 	}
 	return worst
+}
+
+// freeOrderRate is the rate of an order that costs nothing (a 100 % code):
+// its 0.00 tax line names the rate the goods would have had, and with a
+// single Finnish rate of the order's date, used within Finland, the zero
+// invoice shows that rate instead of an exemption it does not need. Any
+// other order without tax gets 0 %.
+func (w *orderer) freeOrderRate(taxable []group) decimal.Decimal {
+	o := w.o
+	sum := w.code.Neg()
+	for _, g := range taxable {
+		sum = sum.Add(w.groupAmount(g))
+	}
+	c := strings.ToUpper(o.Billing.Country)
+	if o.Delivery.Country != "" {
+		c = strings.ToUpper(o.Delivery.Country)
+	}
+	if !sum.IsZero() || !w.zeroBase.IsZero() || len(w.uncharged) != 1 || c != "" && c != "FI" ||
+		!order.VATRateValid(w.uncharged[0], o.OrderDate) {
+		return decimal.Zero
+	}
+	return w.uncharged[0]
 }

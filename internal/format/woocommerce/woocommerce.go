@@ -1,5 +1,7 @@
 // Package woocommerce reads WooCommerce REST API v3 order JSON
-// (GET /wp-json/wc/v3/orders: an array, or one order object).
+// (GET /wp-json/wc/v3/orders: an array, or one order object), also as real
+// tools save it: inside an envelope ({"data": …}, {"orders": […]}) or one
+// order per line (JSON Lines); see shop.Orders.
 //
 // WooCommerce's line totals are net, after coupon discounts, with the VAT of
 // each line rounded and stated beside it (total_tax). The invoice is written
@@ -129,41 +131,30 @@ type wcRefund struct {
 // JSON or holds no order objects; an order with bad values gets problems and
 // the others go on.
 func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	t := bytes.TrimLeft(data, " \t\r\n")
-	if len(t) == 0 {
-		return nil, fmt.Errorf("woocommerce: %s: the file is empty", file)
+	docs, err := shop.Orders(data, func(m map[string]json.RawMessage) bool {
+		_, ok := m["line_items"]
+		return ok
+	})
+	if err != nil {
+		return nil, fmt.Errorf("woocommerce: %s: %w", file, err)
 	}
-	var raws []json.RawMessage
-	paths := func(i int) string { return fmt.Sprintf("[%d]", i) }
-	switch t[0] {
-	case '[':
-		if err := json.Unmarshal(t, &raws); err != nil {
-			return nil, fmt.Errorf("woocommerce: %s: not a JSON array of orders: %w", file, err)
-		}
-	case '{':
-		if !json.Valid(t) {
-			var v any
-			err := json.Unmarshal(t, &v)
-			return nil, fmt.Errorf("woocommerce: %s: not valid JSON: %w", file, err)
-		}
-		raws = []json.RawMessage{t}
-		paths = func(int) string { return "" }
-	default:
-		return nil, fmt.Errorf("woocommerce: %s: not WooCommerce order JSON (it should start with [ or {)", file)
-	}
-	out := make([]order.Order, 0, len(raws))
-	for i, raw := range raws {
-		path := paths(i)
+	out := make([]order.Order, 0, len(docs))
+	for _, doc := range docs {
+		path := doc.Path
 		var w wcOrder
-		o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: path}
-		if err := json.Unmarshal(raw, &w); err != nil {
+		o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: path, Row: doc.Line}
+		if doc.Err != nil {
+			o.Problem("order", "Rivi ei ole kelvollista JSONia: "+doc.Err.Error(), "The line is not valid JSON: "+doc.Err.Error())
+			out = append(out, o)
+			continue
+		}
+		if err := json.Unmarshal(doc.Raw, &w); err != nil {
 			o.Problem("order", "Tilaus ei ole WooCommerce-tilauksen muotoinen: "+err.Error(),
 				"The order is not shaped like a WooCommerce order: "+err.Error())
 			out = append(out, o)
 			continue
 		}
-		b := builder{o: &o, w: &w, path: path}
+		b := builder{o: &o, w: &w, path: path, row: doc.Line}
 		b.build()
 		out = append(out, o)
 	}
@@ -174,7 +165,11 @@ type builder struct {
 	o     *order.Order
 	w     *wcOrder
 	path  string
+	row   int                        // the line of a JSON Lines file, else 0
 	rates map[string]decimal.Decimal // tax rate id → percent
+	// noPercent are the rate ids of tax_lines without a percentage: their
+	// problem is said once, at the tax line, not again at every line item.
+	noPercent map[string]bool
 }
 
 func (b *builder) at(rel string) string {
@@ -188,7 +183,7 @@ func (b *builder) at(rel string) string {
 // the path's last name ("quantity" for "line_items[0].quantity").
 func (b *builder) problemAt(rel, fi, en string) {
 	field := rel[strings.LastIndexByte(rel, '.')+1:]
-	b.o.Problems = append(b.o.Problems, order.NewProblem(b.o.Source, 0, b.at(rel), field, fi, en))
+	b.o.Problems = append(b.o.Problems, order.NewProblem(b.o.Source, b.row, b.at(rel), field, fi, en))
 }
 
 // num reads a number, naming it in a problem when it is not one.
@@ -363,6 +358,7 @@ func (b *builder) parties() {
 // the label's trailing number in WooCommerce versions without it).
 func (b *builder) readRates() map[string]decimal.Decimal {
 	m := map[string]decimal.Decimal{}
+	b.noPercent = map[string]bool{}
 	for i, t := range b.w.TaxLines {
 		id := t.RateID.String()
 		if t.RatePercent.Set {
@@ -373,11 +369,51 @@ func (b *builder) readRates() map[string]decimal.Decimal {
 			m[id] = p
 			continue
 		}
+		if p, ok := b.inferRate(id); ok {
+			m[id] = p
+			b.o.Warn("tax_lines", fmt.Sprintf("Veron %q prosenttia ei ole annettu; rivien summista päätelty ALV %s %%.", t.Label.String(), shop.FINum(p)),
+				fmt.Sprintf("The tax %q has no percentage; VAT %s %% worked out from the lines' amounts.", t.Label.String(), p))
+			continue
+		}
+		b.noPercent[id] = true
 		b.problemAt(fmt.Sprintf("tax_lines[%d].rate_percent", i),
-			fmt.Sprintf("Veron %q prosenttia ei ole annettu.", t.Label.String()),
-			fmt.Sprintf("The tax %q has no percentage.", t.Label.String()))
+			fmt.Sprintf("Veron %q prosenttia ei ole annettu, eikä sitä voi päätellä rivien summista.", t.Label.String()),
+			fmt.Sprintf("The tax %q has no percentage, and none can be worked out from the lines' amounts.", t.Label.String()))
 	}
 	return m
+}
+
+// inferRate is the one Finnish rate of the order's date with which every
+// line taxed by rate id has the tax WooCommerce states for it, computed as
+// WooCommerce does (the line's net total × rate, rounded to cents).
+func (b *builder) inferRate(id string) (decimal.Decimal, bool) {
+	var fits []decimal.Decimal
+	for _, p := range order.VATRates(b.o.OrderDate) {
+		if p.IsZero() {
+			continue
+		}
+		used, ok := false, true
+		for _, group := range [][]wcLine{b.w.LineItems, b.w.ShippingLines, b.w.FeeLines} {
+			for _, l := range group {
+				for _, t := range l.Taxes {
+					if t.ID.String() != id || !t.Total.Set {
+						continue
+					}
+					used = true
+					if !l.Total.Value.Mul(p).Div(decimal.NewFromInt(100)).Round(2).Equal(t.Total.Value) {
+						ok = false
+					}
+				}
+			}
+		}
+		if used && ok {
+			fits = append(fits, p)
+		}
+	}
+	if len(fits) != 1 {
+		return decimal.Decimal{}, false
+	}
+	return fits[0], true
 }
 
 func (b *builder) lines() {
@@ -477,7 +513,7 @@ func (b *builder) lineVAT(l wcLine, rates map[string]decimal.Decimal, rel string
 		return decimal.Zero, true
 	}
 	p, ok := rates[ids[0]]
-	if !ok {
+	if !ok && !b.noPercent[ids[0]] {
 		b.problemAt(rel+".taxes", fmt.Sprintf("Rivin vero %s puuttuu tax_lines-luettelosta.", ids[0]),
 			fmt.Sprintf("The line's tax rate id %s is not in tax_lines.", ids[0]))
 	}
@@ -497,7 +533,9 @@ func (b *builder) stated() {
 	}
 	if w.TotalTax.Set {
 		st.VAT = b.num(w.TotalTax, "total_tax")
-		st.Given |= order.PartVAT
+		if len(b.noPercent) == 0 { // else the VAT cannot agree, and the rate's problem says why
+			st.Given |= order.PartVAT
+		}
 	} else {
 		b.num(w.TotalTax, "total_tax")
 	}

@@ -229,3 +229,54 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The REST answer as tools save it: in envelopes and as JSON Lines, each
+// order keeping a path (or line) that problems name.
+func TestEnvelopes(t *testing.T) {
+	const o = `{"id": %d, "number": "%d", "status": "processing", "currency": "EUR", "prices_include_tax": true,
+	  "date_created_gmt": "2026-02-01T10:00:00", "total": "12.55", "total_tax": "2.55",
+	  "billing": {"first_name": "A", "last_name": "B", "country": "FI", "postcode": "00100", "email": "a@example.invalid"},
+	  "line_items": [{"name": "X", "quantity": 1, "total": "10.00", "total_tax": "2.55", "taxes": [{"id": 1, "total": "2.55"}]}],
+	  "tax_lines": [{"rate_id": 1, "label": "ALV", "rate_percent": 25.5, "tax_total": "2.55", "shipping_tax_total": "0.00"}]}`
+	one := func(n int) string { return strings.Join(strings.Fields(fmt.Sprintf(o, n, n)), " ") }
+	tests := []struct {
+		name, in, want string
+	}{
+		{"data list", `{"data": [` + one(1) + `, ` + one(2) + `]}`, "1@data[0] 2@data[1]"},
+		{"data object", `{"data": ` + one(3) + `}`, "3@data"},
+		{"orders list", `{"orders": [` + one(4) + `], "page": 1}`, "4@orders[0]"},
+		{"JSON Lines", one(5) + "\n" + one(6) + "\n", "5@row1 6@row2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, o := range parseChecked(t, "w.json", []byte(tt.in), Options{}) {
+				where := o.Path
+				if o.Row > 0 {
+					where = fmt.Sprintf("row%d", o.Row)
+				}
+				got = append(got, o.OrderNumber+"@"+where)
+				if len(o.Problems) != 0 || !o.ComputeTotals().Gross.Equal(o.Stated.Gross) {
+					t.Errorf("order %s: problems %v, gross %s; want none and 12.55", o.OrderNumber, o.Problems, o.ComputeTotals().Gross)
+				}
+			}
+			if g := strings.Join(got, " "); g != tt.want {
+				t.Errorf("orders = %s, want %s", g, tt.want)
+			}
+		})
+	}
+	// A shape we do not know: one error naming the keys, no order.
+	_, err := Parse("w.json", []byte(`{"export": {"rows": [{"line_items": []}]}, "version": 2}`), Options{})
+	if err == nil || !strings.Contains(err.Error(), "export, version") {
+		t.Errorf("unknown shape: error %v, want one naming the keys export, version", err)
+	}
+	// A tax without a percentage that the amounts cannot settle: one
+	// problem, at the tax line, not another at the line item.
+	bad := strings.Replace(strings.Replace(one(7), `"rate_percent": 25.5, `, "", 1), `"total_tax": "2.55", "taxes": [{"id": 1, "total": "2.55"}]`,
+		`"total_tax": "3.00", "taxes": [{"id": 1, "total": "3.00"}]`, 1)
+	bad = strings.Replace(bad, `"total": "12.55", "total_tax": "2.55"`, `"total": "13.00", "total_tax": "3.00"`, 1)
+	orders := parseChecked(t, "w.json", []byte(bad), Options{})
+	if len(orders) != 1 || len(orders[0].Problems) != 1 || !strings.Contains(orders[0].Problems[0].Path, "tax_lines[0]") {
+		t.Errorf("no rate_percent: problems %v, want one at tax_lines[0]", orders[0].Problems)
+	}
+}

@@ -73,8 +73,24 @@ func (s *Server) vatsDefault(w http.ResponseWriter, r *http.Request) {
 	for i, v := range s.vats {
 		list[i] = pct{amount{v}, true, true}
 	}
+	info := []map[string]any{{"country": "Finland", "percentages": list}}
+	countries := make([]string, 0, len(s.foreign))
+	for c := range s.foreign {
+		countries = append(countries, c)
+	}
+	slices.Sort(countries)
+	for _, c := range countries {
+		fl := make([]pct, len(s.foreign[c]))
+		for i, v := range s.foreign[c] {
+			fl[i] = pct{amount{v}, true, false}
+		}
+		// Procountor names countries in words ("Finland"); the enum's
+		// SPAIN becomes "Spain", UNITED_KINGDOM… "United kingdom…".
+		name := strings.ToUpper(c[:1]) + strings.ToLower(strings.ReplaceAll(c[1:], "_", " "))
+		info = append(info, map[string]any{"country": name, "percentages": fl})
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"vatInformation": []map[string]any{{"country": "Finland", "percentages": list}},
+		"vatInformation": info,
 		"vatStatuses":    companyVATStatuses,
 	})
 }
@@ -82,7 +98,7 @@ func (s *Server) vatsDefault(w http.ResponseWriter, r *http.Request) {
 // bankAccounts is GET /bankaccounts (CompanyBankAccountSearchResult).
 func (s *Server) bankAccounts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if errs := checkQuery(q, "page", "size"); errs != nil {
+	if errs := s.checkQuery(q, "page", "size"); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -116,7 +132,7 @@ var productQueryParams = []string{"name", "code", "type", "group", "active", "pr
 // group, active; paged by previousId and size (ids above previousId, ascending).
 func (s *Server) searchProducts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if errs := checkQuery(q, productQueryParams...); errs != nil {
+	if errs := s.checkQuery(q, productQueryParams...); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -177,6 +193,9 @@ func (s *Server) searchProducts(w http.ResponseWriter, r *http.Request) {
 		return a.ID - b.ID
 	})
 	n := min(size, len(found))
+	if s.emptySearch(w, n, "Product") {
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"results": append([]product{}, found[:n]...),
 		"meta":    meta{PageNumber: 0, PageSize: size, ResultCount: n, TotalCount: int64(len(found))},

@@ -24,12 +24,56 @@
 // VAT = round2(net × p/100) and gross = net + VAT. Totals are sums over the
 // groups. Rounding is half away from zero.
 //
+// # Variants
+//
+// Where Procountor's behaviour is undocumented, the sandbox plays one plausible
+// reading by default and the other under a variant (Options.Variants,
+// `orderbridge sandbox --variant NAME[,NAME…]`). The client and the send
+// engine are tested under each one (exactly one invoice per order, nothing
+// lost); `orderbridge doctor --probe` tells the readings apart on a real
+// account where a read-only request can.
+//
+//   - search-404: a search without hits answers 404 in Procountor's error
+//     shape instead of 200 with an empty page. Evidence: the OpenAPI spec
+//     (26.04, rantalainen/procountor-api-client src/api.ts) lists 404 "Invoice
+//     not found" for GET /invoices; no client shows what an empty search gives.
+//     Applies to GET /invoices, /businesspartners and /products.
+//   - no-retry-after: a throttled request gets 429 without Retry-After.
+//     Evidence: the rate limit is published (20 req/s, another page 60) but
+//     neither the status nor any header is.
+//   - throttle-503: throttling answers 503 instead of 429 (the token endpoint
+//     too). Evidence: as above; gateways in front of Java services often
+//     answer 503 when they shed load.
+//   - plain-token-errors: a refused token request is a bare 400/401 without
+//     the OAuth {"error": …} body. Evidence: VILKAS reads only the 401 status;
+//     FISPLAY reads $result->error (so an OAuth body was seen once).
+//   - substring-match: originalInvoiceNumber matches as a substring ("W-12"
+//     also finds "W-123"). Evidence: the spec gives no match rule; searchTerm
+//     is documented as a substring search, so the same backend may do it.
+//   - late-invoice-number: invoiceNumber is absent until the invoice is
+//     approved (and a generated bank reference with it). Evidence: the
+//     reference's "verify once against PTS" list; the POST example answer
+//     shows a number, but for an UNFINISHED invoice that is not documented.
+//   - lagging-partner-search: a created business partner shows in
+//     GET /businesspartners only after Options.PartnerSearchLag (default
+//     DefaultPartnerSearchLag). Evidence: none either way; search indexes
+//     commonly lag writes, and a duplicate customer is the cost if they do.
+//   - string-groups: mainGroup and partnerGroup filters take group names
+//     (strings), and results carry registryInfo.partnerGroups as names; by
+//     default the filters must be numeric ids. Evidence: the spec names the
+//     parameters without saying what a group is; other group fields are ids.
+//   - lenient-query: unknown query parameters are ignored instead of 400.
+//     Evidence: none documented; Spring MVC's default ignores them.
+//
 // # Choices where the reference is UNSURE (the stricter one was taken)
 //
 //   - Token endpoint: parameters in the query string → 400 invalid_request; any
 //     Authorization header (HTTP Basic) → 401 invalid_client; redirect_uri is
-//     required and must be the registered one; errors are OAuth-style
-//     {"error","error_description"}; token_type is "bearer".
+//     optional (rantalainen and another public client leave it out of this
+//     grant) but, when sent, must be the registered one (400 invalid_grant
+//     "Redirect URI mismatch."); a wrong client id or secret is 401
+//     invalid_client, a wrong API key 401 invalid_grant; errors are
+//     OAuth-style {"error","error_description"}; token_type is "bearer".
 //   - 503 fault injection applies only to authenticated API requests, after the
 //     token check, never to the token endpoint; the rate limit (a fixed
 //     one-second window) counts every request, the token endpoint included.
@@ -53,6 +97,8 @@
 //     (the product register's limits), counterParty.email and bcc 256,
 //     einvoiceAddress address and operator 35, Finvoice fields (orderNumber,
 //     agreementNumber, accountingCode, deliverySite, tenderReference) 70.
+//   - vatStatus 5 (EU community sales) needs the buyer's EU VAT number in
+//     counterParty.taxCode, as Procountor's EU goods example gives it.
 //   - A counterParty.identifier or partner identifier shaped like a Y-tunnus
 //     must have a correct check digit (ERROR_BRN_CODE).
 //   - ELECTRONIC_INVOICE for a Finnish buyer: the e-invoice address must be an
@@ -61,7 +107,7 @@
 //     billingAddress that is sent must itself have street, zip and city.
 //   - counterParty.bankAccount (deprecated), invoiceTemplateId other than 1,
 //     factoring, foreign vatCountry, attachments and isOffer=true are refused.
-//   - invoiceNumber is assigned at POST (UNFINISHED). version is a local
+//   - invoiceNumber is assigned at POST (UNFINISHED; see late-invoice-number). version is a local
 //     date-time with milliseconds, strictly increasing, so two quick changes
 //     never share a version. Times are the machine's local time.
 //   - Unset optional fields are omitted from answers, except partnerId (null);

@@ -206,14 +206,26 @@ func TestTokenRequestRefusals(t *testing.T) {
 	}{
 		{"wrong secret", with("client_secret", "nope"), 401},
 		{"wrong client", with("client_id", "nope"), 401},
-		{"wrong redirect", with("redirect_uri", "https://evil.example/cb"), 401},
+		{"wrong redirect", with("redirect_uri", "https://evil.example/cb"), 400},
 		{"wrong key", with("api_key", "nope"), 401},
 		{"no key", with("api_key", ""), 400},
-		{"no redirect", with("redirect_uri", ""), 400},
+		{"no redirect (optional in this grant)", with("redirect_uri", ""), 200},
 		{"other grant", with("grant_type", "password"), 400},
 	} {
 		if code, b := a.postForm("/oauth/token", tc.form); code != tc.want {
 			t.Errorf("%s: token = %d, want %d: %s", tc.name, code, tc.want, b)
+		}
+	}
+	// The OAuth error names the cause, so that the wizard can too.
+	for _, tc := range []struct {
+		name, field, value, want string
+	}{
+		{"wrong secret", "client_secret", "nope", `"invalid_client"`},
+		{"wrong redirect", "redirect_uri", "https://evil.example/cb", `Redirect URI mismatch`},
+		{"wrong key", "api_key", "nope", `"invalid_grant"`},
+	} {
+		if _, b := a.postForm("/oauth/token", with(tc.field, tc.value)); !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: body %s, want it to contain %s", tc.name, b, tc.want)
 		}
 	}
 	// Credentials in the query string are refused, even with a good body.

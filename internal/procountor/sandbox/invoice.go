@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -210,12 +212,24 @@ func hasVATStatus(n int) bool {
 	return false
 }
 
-func (s *Server) vatList() string {
-	parts := make([]string, len(s.vats))
-	for i, v := range s.vats {
+func (s *Server) vatList() string { return percentList(s.vats) }
+
+func percentList(ds []decimal.Decimal) string {
+	parts := make([]string, len(ds))
+	for i, v := range ds {
 		parts[i] = v.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// vatCountries lists the countries an invoice's vatCountry may name.
+func (s *Server) vatCountries() string {
+	out := []string{"FINLAND"}
+	for c := range s.foreign {
+		out = append(out, c)
+	}
+	slices.Sort(out[1:])
+	return strings.Join(out, ", ")
 }
 
 // validateInvoice checks a new invoice against the specification and the
@@ -285,7 +299,7 @@ func (s *Server) validateInvoiceLocked(inv *invoice, q url.Values) []fieldError 
 		p.add("invoiceRows", "an invoice needs at least one row")
 	}
 	for i := range inv.InvoiceRows {
-		s.checkRow(&p, fmt.Sprintf("invoiceRows[%d]", i), &inv.InvoiceRows[i])
+		s.checkRow(&p, fmt.Sprintf("invoiceRows[%d]", i), &inv.InvoiceRows[i], inv.VatCountry)
 	}
 
 	switch {
@@ -293,6 +307,12 @@ func (s *Server) validateInvoiceLocked(inv *invoice, q url.Values) []fieldError 
 		p.blank("vatStatus")
 	case !hasVATStatus(*inv.VatStatus):
 		p.addf("vatStatus", "VAT status %d is not in use for the company's sales (in use: 1, 3, 5, 12)", *inv.VatStatus)
+	}
+	// UNSURE, the stricter reading: Procountor's own EU goods example (help article 360016464057)
+	// gives the buyer's VAT number in counterParty.taxCode for an intra-Community sale, so one
+	// without it is refused.
+	if inv.VatStatus != nil && *inv.VatStatus == 5 && (inv.CounterParty == nil || !euVATNumber.MatchString(inv.CounterParty.TaxCode)) {
+		p.add("counterParty.taxCode", "an intra-Community sale (vatStatus 5) needs the buyer's EU VAT number in counterParty.taxCode")
 	}
 
 	checkDateRange(&p, "deliveryStartDate", inv.DeliveryStartDate, "deliveryEndDate", inv.DeliveryEndDate)
@@ -310,8 +330,8 @@ func (s *Server) validateInvoiceLocked(inv *invoice, q url.Values) []fieldError 
 	if inv.InvoiceTemplateID != nil && *inv.InvoiceTemplateID != 1 {
 		p.addf("invoiceTemplateId", "invoice template %d does not exist (the company has template 1)", *inv.InvoiceTemplateID)
 	}
-	if e.check(&p, "vatCountry", enumCountry, inv.VatCountry) && inv.VatCountry != "" && inv.VatCountry != "FINLAND" {
-		p.add("vatCountry", "the company has no foreign VAT agreement; only FINLAND is allowed")
+	if e.check(&p, "vatCountry", enumCountry, inv.VatCountry) && inv.VatCountry != "" && inv.VatCountry != "FINLAND" && s.foreign[inv.VatCountry] == nil {
+		p.addf("vatCountry", "the company has no foreign VAT agreement for %s; allowed: %s", inv.VatCountry, s.vatCountries())
 	}
 	if inv.FactoringContractID != nil {
 		p.add("factoringContractId", "the company has no factoring contracts")
@@ -345,6 +365,9 @@ func notNull(m json.RawMessage) bool {
 	s := strings.TrimSpace(string(m))
 	return s != "" && s != "null"
 }
+
+// euVATNumber is the shape of an EU VAT number: a country prefix and 2–13 letters or digits.
+var euVATNumber = regexp.MustCompile(`^[A-Z]{2}[0-9A-Z+*]{2,13}$`)
 
 func (s *Server) checkCounterParty(p *problems, inv *invoice) {
 	cp := inv.CounterParty
@@ -543,7 +566,7 @@ func checkDateRange(p *problems, startField, start, endField, end string) {
 	}
 }
 
-func (s *Server) checkRow(p *problems, f string, r *invoiceRow) {
+func (s *Server) checkRow(p *problems, f string, r *invoiceRow, country string) {
 	if r.ProductID != nil && s.productLocked(*r.ProductID) == nil {
 		p.addf(f+".productId", "product %d does not exist", *r.ProductID)
 	}
@@ -567,6 +590,10 @@ func (s *Server) checkRow(p *problems, f string, r *invoiceRow) {
 	switch {
 	case r.VatPercent == nil:
 		p.blank(f + ".vatPercent")
+	case s.foreign[country] != nil:
+		if !slices.ContainsFunc(s.foreign[country], r.VatPercent.d.Equal) {
+			p.addf(f+".vatPercent", "VAT percent %s is not in use for %s (in use: %s)", r.VatPercent.d.String(), country, percentList(s.foreign[country]))
+		}
 	case !s.hasVAT(r.VatPercent.d):
 		p.addf(f+".vatPercent", "VAT percent %s is not in use for the company (in use: %s)", r.VatPercent.d.String(), s.vatList())
 	}
@@ -645,7 +672,7 @@ func (s *Server) checkChannel(p *problems, inv *invoice) {
 // createInvoice is POST /invoices.
 func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if errs := checkQuery(q, "addCollectionPenalCosts"); errs != nil {
+	if errs := s.checkQuery(q, "addCollectionPenalCosts"); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -700,7 +727,6 @@ func (s *Server) completeInvoiceLocked(inv *invoice) {
 	n := &s.st.Next
 	v := s.newVersionLocked()
 	inv.ID, n.InvoiceID = n.InvoiceID, n.InvoiceID+1
-	inv.InvoiceNumber, n.InvoiceNumber = n.InvoiceNumber, n.InvoiceNumber+1
 	inv.LedgerReceiptID, n.LedgerReceiptID = n.LedgerReceiptID, n.LedgerReceiptID+1
 	inv.Status = "UNFINISHED"
 	inv.Version = v
@@ -721,16 +747,11 @@ func (s *Server) completeInvoiceLocked(inv *invoice) {
 	if cp.EinvoiceAddress == nil {
 		cp.EinvoiceAddress = &einvoiceAddress{}
 	}
+	if !s.variant(VariantLateInvoiceNumber) {
+		s.numberLocked(inv)
+	}
 	pi := inv.PaymentInfo
 	if ref := pi.BankReferenceCode; ref != nil {
-		switch {
-		case *ref == "" && pi.BankReferenceCodeType == "RF":
-			gen := rfReference(finnishReference(strconv.Itoa(inv.InvoiceNumber)))
-			pi.BankReferenceCode = &gen
-		case *ref == "":
-			gen := finnishReference(strconv.Itoa(inv.InvoiceNumber))
-			pi.BankReferenceCode = &gen
-		}
 		if pi.BankReferenceCodeType == "" {
 			pi.BankReferenceCodeType = "FI"
 		}
@@ -751,6 +772,28 @@ func (s *Server) completeInvoiceLocked(inv *invoice) {
 	}
 	inv.TravelInformationItems, inv.InvoiceApprovalInformation, inv.InvoiceOperatorInfo = nil, nil, nil
 	inv.InvoiceSumInfo = sumInfos(inv)
+}
+
+// numberLocked gives inv its invoice number and the reference generated from it (when the
+// POST asked for one with bankReferenceCode ""): at POST, or under late-invoice-number at
+// approval.
+func (s *Server) numberLocked(inv *invoice) {
+	if inv.InvoiceNumber != 0 {
+		return
+	}
+	n := &s.st.Next
+	inv.InvoiceNumber, n.InvoiceNumber = n.InvoiceNumber, n.InvoiceNumber+1
+	pi := inv.PaymentInfo
+	if pi == nil {
+		return
+	}
+	if ref := pi.BankReferenceCode; ref != nil && *ref == "" {
+		gen := finnishReference(strconv.Itoa(inv.InvoiceNumber))
+		if pi.BankReferenceCodeType == "RF" {
+			gen = rfReference(gen)
+		}
+		pi.BankReferenceCode = &gen
+	}
 }
 
 func (s *Server) invoiceLocked(id int) *storedInvoice {
@@ -793,7 +836,7 @@ func (s *Server) invoiceAction(kind invoiceActionKind) http.HandlerFunc {
 			allowed = append(allowed, "updateInventory")
 		}
 		q := r.URL.Query()
-		if errs := checkQuery(q, allowed...); errs != nil {
+		if errs := s.checkQuery(q, allowed...); errs != nil {
 			writeProblems(w, errs)
 			return
 		}
@@ -863,6 +906,9 @@ func (s *Server) invoiceAction(kind invoiceActionKind) http.HandlerFunc {
 		}
 		old, oldVersion := inv.Status, inv.Version
 		inv.Status, inv.Version = next, s.newVersionLocked()
+		if kind == actionApprove {
+			s.numberLocked(inv)
+		}
 		if err := s.commitLocked(); err != nil {
 			inv.Status, inv.Version = old, oldVersion
 			writeError(w, http.StatusInternalServerError, "", "the change could not be saved")
@@ -889,7 +935,7 @@ func (s *Server) markPaid(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	if errs := checkQuery(q, "addPenalExpense"); errs != nil {
+	if errs := s.checkQuery(q, "addPenalExpense"); errs != nil {
 		writeProblems(w, errs)
 		return
 	}

@@ -246,7 +246,7 @@ func (s *Server) checkPartnerAddress(p *problems, field string, a *partnerAddres
 
 // createPartner is POST /businesspartners.
 func (s *Server) createPartner(w http.ResponseWriter, r *http.Request) {
-	if errs := checkQuery(r.URL.Query()); errs != nil {
+	if errs := s.checkQuery(r.URL.Query()); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -284,6 +284,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", "the business partner could not be saved")
 		return
 	}
+	s.partnerMade[pt.ID] = s.now()
 	writeJSON(w, http.StatusOK, pt)
 }
 
@@ -300,7 +301,7 @@ func (s *Server) patchPartner(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	if errs := checkQuery(q, "version"); errs != nil {
+	if errs := s.checkQuery(q, "version"); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -417,6 +418,8 @@ type partnerBasicInfo struct {
 	} `json:"invoicingInfo"`
 	RegistryInfo struct {
 		Active bool `json:"active"`
+		// PartnerGroups is sent only under string-groups, as group names.
+		PartnerGroups []string `json:"partnerGroups,omitempty"`
 	} `json:"registryInfo"`
 	Type    string `json:"type"`
 	Version string `json:"version"`
@@ -463,7 +466,7 @@ func (s *Server) searchPartners(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "name", "name and identifier are not query parameters any more; send them as HTTP headers")
 		return
 	}
-	if errs := checkQuery(q, partnerQueryParams...); errs != nil {
+	if errs := s.checkQuery(q, partnerQueryParams...); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -474,8 +477,11 @@ func (s *Server) searchPartners(w http.ResponseWriter, r *http.Request) {
 	prev := intParam(&p, q, "previousId")
 	order := orderParam(&p, q, "orderById")
 	vStart, vEnd := dateParam(&p, q, "versionStartDate", true), dateParam(&p, q, "versionEndDate", true)
-	for _, g := range []string{"mainGroup", "partnerGroup"} {
-		intParam(&p, q, g)
+	// The strict reading: group filters are numeric ids; under string-groups any text.
+	if !s.variant(VariantStringGroups) {
+		for _, g := range []string{"mainGroup", "partnerGroup"} {
+			intParam(&p, q, g)
+		}
 	}
 	page, size := paging(q, &p)
 	if len(p.list) > 0 {
@@ -507,7 +513,8 @@ func (s *Server) searchPartners(w http.ResponseWriter, r *http.Request) {
 			names != nil && !slices.ContainsFunc(names, func(n string) bool {
 				return strings.Contains(strings.ToLower(pt.Name), strings.ToLower(n))
 			}),
-			identifiers != nil && !slices.Contains(identifiers, ii.Identifier):
+			identifiers != nil && !slices.Contains(identifiers, ii.Identifier),
+			s.hiddenByLag(s.partnerMade[pt.ID]):
 			continue
 		}
 		found = append(found, pt)
@@ -530,9 +537,15 @@ func (s *Server) searchPartners(w http.ResponseWriter, r *http.Request) {
 			b.InvoicingInfo.CustomerNumber, b.InvoicingInfo.Identifier, b.InvoicingInfo.IdentifierType = ii.CustomerNumber, ii.Identifier, ii.IdentifierType
 		}
 		b.RegistryInfo.Active = pt.active()
+		if s.variant(VariantStringGroups) {
+			b.RegistryInfo.PartnerGroups = []string{"Verkkokauppa"}
+		}
 		res.Results = append(res.Results, b)
 	}
 	s.mu.Unlock()
+	if s.emptySearch(w, len(res.Results), "Business partner") {
+		return
+	}
 	writeJSON(w, http.StatusOK, res)
 }
 

@@ -16,7 +16,7 @@ type invoiceBasicInfo struct {
 	PartnerID             *int          `json:"partnerId"`
 	Type                  string        `json:"type"`
 	Status                string        `json:"status"`
-	InvoiceNumber         int           `json:"invoiceNumber"`
+	InvoiceNumber         int           `json:"invoiceNumber,omitempty"` // absent before approval under late-invoice-number
 	OriginalInvoiceNumber string        `json:"originalInvoiceNumber,omitempty"`
 	InvoiceChannel        string        `json:"invoiceChannel"`
 	Date                  string        `json:"date"`
@@ -54,6 +54,7 @@ type invoiceFilter struct {
 	searchTerm                string
 	isOffer                   *bool
 	previousID                *int
+	originalMatch             func(have, want string) bool
 }
 
 // list reads a comma-separated array parameter and checks each value.
@@ -161,7 +162,7 @@ func isDateOnly(s string) bool { _, ok := parseDate(s); return ok }
 // searchInvoices is GET /invoices with the filters of reference §4.3.
 func (s *Server) searchInvoices(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if errs := checkQuery(q, invoiceQueryParams...); errs != nil {
+	if errs := s.checkQuery(q, invoiceQueryParams...); errs != nil {
 		writeProblems(w, errs)
 		return
 	}
@@ -181,6 +182,7 @@ func (s *Server) searchInvoices(w http.ResponseWriter, r *http.Request) {
 		searchTerm:     strings.ToLower(q.Get("searchTerm")),
 		isOffer:        boolParam(&p, q, "isOffer"),
 		previousID:     intParam(&p, q, "previousId"),
+		originalMatch:  s.originalNumberMatches,
 	}
 	if ids := s.list(&p, q, "productId", ""); ids != nil {
 		if len(ids) > 200 {
@@ -236,6 +238,9 @@ func (s *Server) searchInvoices(w http.ResponseWriter, r *http.Request) {
 		res.Results = append(res.Results, basicInfo(si))
 	}
 	s.mu.Unlock()
+	if s.emptySearch(w, len(res.Results), "Invoice") {
+		return
+	}
 	writeJSON(w, http.StatusOK, res)
 }
 
@@ -267,7 +272,7 @@ func (f *invoiceFilter) matches(si *storedInvoice, createdEndIsDate, versionEndI
 	if f.factoringID != nil && (inv.FactoringContractID == nil || *inv.FactoringContractID != *f.factoringID) {
 		return false
 	}
-	if f.originalNumber != "" && inv.OriginalInvoiceNumber != f.originalNumber {
+	if f.originalNumber != "" && !f.originalMatch(inv.OriginalInvoiceNumber, f.originalNumber) {
 		return false
 	}
 	if f.invoiceNumber != nil && inv.InvoiceNumber != *f.invoiceNumber {

@@ -30,6 +30,17 @@ type Options struct {
 	Seed            int64         // seeds the random faults so tests are repeatable
 	TokenTTL        time.Duration // expires_in of tokens; default 3600s
 	VATPercents     []string      // company VAT rates; default "25.5","13.5","10","0","24","14"
+	// ForeignVATPercents are other countries' rates the company has in use
+	// (foreign VATs agreed with Procountor, for OSS sales), by Procountor's
+	// country enum, e.g. {"SPAIN": {"21", "10"}}. An invoice may then have
+	// that vatCountry, and its rows that country's rates. Default: none.
+	ForeignVATPercents map[string][]string
+	// Variants make the sandbox answer the other plausible way where Procountor is undocumented
+	// (Variants lists the names; see the package documentation).
+	Variants []string
+	// PartnerSearchLag is how long a new partner is missing from searches under
+	// lagging-partner-search; 0 means DefaultPartnerSearchLag.
+	PartnerSearchLag time.Duration
 }
 
 // Credentials are the demo client registration and a valid API key.
@@ -69,13 +80,19 @@ type Server struct {
 	statePath string
 	ttl       time.Duration
 	vats      []decimal.Decimal
+	foreign   map[string][]decimal.Decimal // country enum → rates (Options.ForeignVATPercents)
 	enums     enums
 	now       func() time.Time
 	handler   http.Handler
+	variants  map[string]bool
+	// partnerLag and partnerCreated serve lagging-partner-search: when each partner was made
+	// (in memory only; after a restart every partner is searchable).
+	partnerLag time.Duration
 
 	mu          sync.Mutex // guards everything below
 	st          *state
 	tokens      map[string]tokenInfo
+	partnerMade map[int]time.Time
 	rnd         *rand.Rand
 	latency     time.Duration
 	rateLimit   int
@@ -99,6 +116,19 @@ func New(opts Options) (*Server, error) {
 		now:       time.Now,
 		tokens:    map[string]tokenInfo{},
 		rnd:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
+		variants:  map[string]bool{},
+
+		partnerLag:  opts.PartnerSearchLag,
+		partnerMade: map[int]time.Time{},
+	}
+	for _, v := range opts.Variants {
+		if _, err := ParseVariants(v); err != nil {
+			return nil, err
+		}
+		s.variants[v] = true
+	}
+	if s.partnerLag <= 0 {
+		s.partnerLag = DefaultPartnerSearchLag
 	}
 	if s.ttl <= 0 {
 		s.ttl = 3600 * time.Second
@@ -116,6 +146,21 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("sandbox: VAT percent %q is not a number between 0 and 100", p)
 		}
 		s.vats = append(s.vats, d)
+	}
+	for country, list := range opts.ForeignVATPercents {
+		if !en[enumCountry][country] || country == "FINLAND" {
+			return nil, fmt.Errorf("sandbox: foreign VAT country %q is not a country of Procountor's enum other than FINLAND", country)
+		}
+		if s.foreign == nil {
+			s.foreign = map[string][]decimal.Decimal{}
+		}
+		for _, p := range list {
+			d, err := decimal.NewFromString(p)
+			if err != nil || d.IsNegative() || d.GreaterThan(hundred) {
+				return nil, fmt.Errorf("sandbox: %s VAT percent %q is not a number between 0 and 100", country, p)
+			}
+			s.foreign[country] = append(s.foreign[country], d)
+		}
 	}
 	if s.statePath != "" {
 		st, err := loadState(s.statePath)
@@ -309,8 +354,7 @@ func (s *Server) middleware(api http.Handler) http.Handler {
 			}
 		}
 		if !s.allowRate() {
-			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusTooManyRequests, "", "rate limit exceeded; try again after 1 second")
+			s.throttled(w)
 			return
 		}
 		if r.URL.Path == "/api/oauth/token" {
@@ -377,48 +421,59 @@ type oauthError struct {
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeJSON(w, http.StatusMethodNotAllowed, oauthError{"invalid_request", "use POST"})
+		s.tokenError(w, http.StatusMethodNotAllowed, oauthError{"invalid_request", "use POST"})
 		return
 	}
 	if r.URL.RawQuery != "" {
-		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "parameters must be sent in the form body, not in the query string"})
+		s.tokenError(w, http.StatusBadRequest, oauthError{"invalid_request", "parameters must be sent in the form body, not in the query string"})
 		return
 	}
 	if r.Header.Get("Authorization") != "" {
-		writeJSON(w, http.StatusUnauthorized, oauthError{"invalid_client", "HTTP authentication is not accepted; send client_id and client_secret in the form body"})
+		s.tokenError(w, http.StatusUnauthorized, oauthError{"invalid_client", "HTTP authentication is not accepted; send client_id and client_secret in the form body"})
 		return
 	}
 	ct := r.Header.Get("Content-Type")
 	if mt, _, _ := strings.Cut(ct, ";"); strings.TrimSpace(strings.ToLower(mt)) != "application/x-www-form-urlencoded" {
-		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "the body must be application/x-www-form-urlencoded"})
+		s.tokenError(w, http.StatusBadRequest, oauthError{"invalid_request", "the body must be application/x-www-form-urlencoded"})
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "the body could not be read"})
+		s.tokenError(w, http.StatusBadRequest, oauthError{"invalid_request", "the body could not be read"})
 		return
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "the form body is malformed"})
+		s.tokenError(w, http.StatusBadRequest, oauthError{"invalid_request", "the form body is malformed"})
 		return
 	}
-	for _, k := range []string{"grant_type", "client_id", "client_secret", "redirect_uri", "api_key"} {
+	for _, k := range []string{"grant_type", "client_id", "client_secret", "api_key"} {
 		if len(form[k]) != 1 || form.Get(k) == "" {
-			writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "missing or repeated parameter " + k})
+			s.tokenError(w, http.StatusBadRequest, oauthError{"invalid_request", "missing or repeated parameter " + k})
 			return
 		}
 	}
+	// redirect_uri is optional in this grant (two public clients leave it out), but when it
+	// is sent it must be the registered one.
+	if _, sent := form["redirect_uri"]; sent && len(form["redirect_uri"]) != 1 {
+		s.tokenError(w, http.StatusBadRequest, oauthError{"invalid_request", "repeated parameter redirect_uri"})
+		return
+	}
 	if g := form.Get("grant_type"); g != "client_credentials" {
-		writeJSON(w, http.StatusBadRequest, oauthError{"unsupported_grant_type", "only client_credentials is supported"})
+		s.tokenError(w, http.StatusBadRequest, oauthError{"unsupported_grant_type", "only client_credentials is supported"})
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.st.Credentials
-	if !same(form.Get("client_id"), c.ClientID) || !same(form.Get("client_secret"), c.ClientSecret) ||
-		!same(form.Get("redirect_uri"), c.RedirectURI) {
-		writeJSON(w, http.StatusUnauthorized, oauthError{"invalid_client", "client authentication failed"})
+	if !same(form.Get("client_id"), c.ClientID) || !same(form.Get("client_secret"), c.ClientSecret) {
+		s.tokenError(w, http.StatusUnauthorized, oauthError{"invalid_client", "Bad client credentials"})
+		return
+	}
+	// Spring Security's OAuth server words a wrong redirect address so; Procountor's exact
+	// answer is UNSURE, and the client reads only the word "redirect" in it.
+	if form.Has("redirect_uri") && !same(form.Get("redirect_uri"), c.RedirectURI) {
+		s.tokenError(w, http.StatusBadRequest, oauthError{"invalid_grant", "Redirect URI mismatch."})
 		return
 	}
 	key := form.Get("api_key")
@@ -429,7 +484,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !valid {
-		writeJSON(w, http.StatusUnauthorized, oauthError{"invalid_grant", "the API key is not valid"})
+		s.tokenError(w, http.StatusUnauthorized, oauthError{"invalid_grant", "the API key is not valid"})
 		return
 	}
 	tok := randomHex(24)
@@ -484,8 +539,12 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // checkQuery refuses query parameters the endpoint does not know: a typo in a
-// filter would otherwise silently return everything.
-func checkQuery(q url.Values, allowed ...string) []fieldError {
+// filter would otherwise silently return everything. Under lenient-query they
+// are ignored.
+func (s *Server) checkQuery(q url.Values, allowed ...string) []fieldError {
+	if s.variant(VariantLenientQuery) {
+		return nil
+	}
 	var p problems
 	for k := range q {
 		ok := false
@@ -548,7 +607,7 @@ func pageOf(n, page, size int) (lo, hi int) {
 // above 200 ids. find runs with the server locked and returns nil for an id
 // that does not exist.
 func serveByIDs[T any](s *Server, w http.ResponseWriter, r *http.Request, notFound string, find func(id int) *T) {
-	if errs := checkQuery(r.URL.Query()); errs != nil {
+	if errs := s.checkQuery(r.URL.Query()); errs != nil {
 		writeProblems(w, errs)
 		return
 	}

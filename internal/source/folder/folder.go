@@ -18,7 +18,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/order"
+	"orderbridge/internal/source"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -40,9 +40,10 @@ const (
 // be read again and again.
 var ErrFolderNotWritable = errors.New("folder: the folder is read-only")
 
-// Importer commits a document and its orders; transfer.Importer is one.
+// Importer parses and commits a document, or records it as failed;
+// transfer.Importer is one.
 type Importer interface {
-	Import(ctx context.Context, doc transfer.Document, orders []order.Order) (transfer.Result, error)
+	ImportDocument(ctx context.Context, doc transfer.Document, opts format.Options) (res transfer.Result, failed, err error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -68,6 +69,9 @@ type Config struct {
 	// OnHandled, when set, is told about every file handled (from the
 	// goroutine that runs Run or ScanOnce).
 	OnHandled func(Handled)
+	// OnState, when set, is told when Run's state changes: watching, or
+	// retrying (the folder is missing or read-only) at the next rescan.
+	OnState func(source.State)
 	// Now gives the date for the processed/YYYY-MM folder and the note of a
 	// failed file; nil: time.Now. (How long a file has been still is always
 	// measured on the real clock.)
@@ -77,11 +81,13 @@ type Config struct {
 // Watcher imports the files that land in one folder. Run and ScanOnce must
 // not run at the same time.
 type Watcher struct {
-	cfg Config
-	im  Importer
-	log *slog.Logger
+	cfg  Config
+	im   Importer
+	log  *slog.Logger
+	wake chan struct{} // Rescan's request to Run
 
-	blocked string // the last "cannot use the folder" message, logged once
+	blocked string       // the last "cannot use the folder" message, logged once
+	state   source.State // the last state told to OnState
 	// stuck are files imported but not moved (the folder turned read-only in
 	// between): not read again while this process runs.
 	stuck map[string]observation
@@ -112,7 +118,17 @@ func New(cfg Config, im Importer) (*Watcher, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Watcher{cfg: cfg, im: im, log: log.With("source", "folder", "dir", cfg.Dir), stuck: map[string]observation{}}, nil
+	return &Watcher{cfg: cfg, im: im, log: log.With("source", "folder", "dir", cfg.Dir), stuck: map[string]observation{},
+		wake: make(chan struct{}, 1)}, nil
+}
+
+// Rescan asks Run to list the folder again now ("Tuo nyt" while the
+// watcher runs); requests that come while one waits are merged.
+func (w *Watcher) Rescan() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // observation is what a file looked like, and since when.
@@ -179,13 +195,28 @@ func (w *Watcher) usable() error {
 			w.log.Error("the inbox folder cannot be used; its files stay where they are", "err", err)
 			w.blocked = msg
 		}
+		w.tell(source.Retrying, err) // again each time: the next try moved on
 		return err
 	}
 	if w.blocked != "" {
 		w.log.Info("the inbox folder can be used again")
 		w.blocked = ""
 	}
+	w.tell(source.Watching, nil)
 	return nil
+}
+
+// tell passes a change of state to OnState.
+func (w *Watcher) tell(c source.Condition, reason error) {
+	if w.cfg.OnState == nil || c == source.Watching && w.state.Condition == source.Watching {
+		return
+	}
+	now := time.Now()
+	w.state = source.State{Kind: source.Folder, Name: w.cfg.Dir, Condition: c, Reason: reason, Since: now}
+	if c == source.Retrying {
+		w.state.Retry = now.Add(w.cfg.Rescan)
+	}
+	w.cfg.OnState(w.state)
 }
 
 func (w *Watcher) checkWritable() error {
@@ -371,6 +402,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 			rescan()
 		case <-full.C:
 			rescan()
+		case <-w.wake:
+			rescan()
 		case <-tick.C:
 			w.settle(ctx, pending)
 		}
@@ -435,22 +468,15 @@ func (w *Watcher) take(ctx context.Context, name string, ob observation) (transf
 	data, readErr := format.ReadFile(path)
 	doc.Data = data
 	var (
-		res transfer.Result
-		err error
+		res    transfer.Result
+		reason error
+		err    error
 	)
-	var reason error
 	if readErr != nil {
 		reason = readErr
+		res, err = w.im.ImportFailed(ctx, doc, readErr)
 	} else {
-		orders, perr := format.Parse(name, data, w.cfg.Options)
-		if perr != nil {
-			reason = perr
-		} else {
-			res, err = w.im.Import(ctx, doc, orders)
-		}
-	}
-	if reason != nil {
-		res, err = w.im.ImportFailed(ctx, doc, reason)
+		res, reason, err = w.im.ImportDocument(ctx, doc, w.cfg.Options)
 	}
 	if err != nil {
 		return res, err

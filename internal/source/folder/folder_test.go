@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"orderbridge/internal/format"
+	"orderbridge/internal/source"
 	"orderbridge/internal/source/folder"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
@@ -34,6 +35,7 @@ type rig struct {
 
 	mu      sync.Mutex
 	handled []folder.Handled
+	states  []source.State
 }
 
 func newRig(t *testing.T) *rig {
@@ -54,6 +56,11 @@ func newRig(t *testing.T) *rig {
 		OnHandled: func(h folder.Handled) {
 			r.mu.Lock()
 			r.handled = append(r.handled, h)
+			r.mu.Unlock()
+		},
+		OnState: func(st source.State) {
+			r.mu.Lock()
+			r.states = append(r.states, st)
 			r.mu.Unlock()
 		},
 	}, transfer.NewImporter(s))
@@ -93,6 +100,15 @@ func (r *rig) waitHandled(n int) []folder.Handled {
 	defer r.mu.Unlock()
 	r.t.Fatalf("handled %d files within 10 s, want %d: %+v", len(r.handled), n, r.handled)
 	return nil
+}
+
+func (r *rig) lastState() source.State {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.states) == 0 {
+		return source.State{}
+	}
+	return r.states[len(r.states)-1]
 }
 
 func (r *rig) documents() []store.Document {
@@ -445,12 +461,19 @@ func TestReadOnlyFolder(t *testing.T) {
 	if !exists(path) {
 		t.Fatalf("%s left the read-only folder", path)
 	}
+	if st := r.lastState(); st.Condition != source.Retrying || !errors.Is(st.Reason, folder.ErrFolderNotWritable) ||
+		st.Name != r.dir || st.Retry.IsZero() {
+		t.Errorf("state while read-only = %+v, want retrying at the next rescan because the folder is read-only", st)
+	}
 
 	undo()
 	// The next rescan (every 2 s here) finds the folder usable again.
 	h := r.waitHandled(1)[0]
 	if h.Failed || !exists(h.MovedTo) {
 		t.Errorf("after the folder became writable: %+v, want moved to processed", h)
+	}
+	if st := r.lastState(); st.Condition != source.Watching || st.Reason != nil {
+		t.Errorf("state after the folder became writable = %+v, want watching", st)
 	}
 	if docs := r.documents(); len(docs) != 1 {
 		t.Errorf("documents = %d, want 1", len(docs))

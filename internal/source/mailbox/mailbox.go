@@ -43,9 +43,9 @@ import (
 	"github.com/emersion/go-message/charset"
 
 	"orderbridge/internal/format"
-	"orderbridge/internal/order"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
+	"orderbridge/internal/source"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -86,9 +86,10 @@ var (
 	ErrNoPassword = errors.New("mailbox: no password saved for the mailbox")
 )
 
-// Importer commits a document and its orders; transfer.Importer is one.
+// Importer parses and commits a document, or records it as failed;
+// transfer.Importer is one.
 type Importer interface {
-	Import(ctx context.Context, doc transfer.Document, orders []order.Order) (transfer.Result, error)
+	ImportDocument(ctx context.Context, doc transfer.Document, opts format.Options) (res transfer.Result, failed, err error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -143,6 +144,10 @@ type Config struct {
 	// OnHandled, when set, is told about every mail handled, from the
 	// reading goroutine.
 	OnHandled func(Handled)
+	// OnState, when set, is told when Run's state changes: watching once
+	// logged in with the folder open, retrying (with the wait and the
+	// reason) when the connection or the login failed.
+	OnState func(source.State)
 }
 
 // FromSettings is the Config for the saved mailbox settings. The subject
@@ -182,6 +187,16 @@ type Reader struct {
 	im      Importer
 	hist    History
 	log     *slog.Logger
+	wake    chan struct{} // Wake's request to Run
+}
+
+// Wake asks Run to read the folder now ("Tuo nyt" while the reader runs),
+// or to connect at once when it waits to try again.
+func (r *Reader) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
 }
 
 // New checks cfg and returns a Reader.
@@ -259,7 +274,7 @@ func New(cfg Config, pw Passwords, im Importer, hist History) (*Reader, error) {
 		log = slog.Default()
 	}
 	account := cfg.Username + "@" + cfg.Host
-	return &Reader{cfg: cfg, account: account, pw: pw, im: im, hist: hist,
+	return &Reader{cfg: cfg, account: account, pw: pw, im: im, hist: hist, wake: make(chan struct{}, 1),
 		log: log.With("source", "mailbox", "account", account, "folder", cfg.Folder)}, nil
 }
 
@@ -339,13 +354,28 @@ func (r *Reader) Run(ctx context.Context) error {
 			backoff = r.cfg.MinBackoff // it worked for a good while: start over
 		}
 		r.log.Warn("mailbox connection ended; trying again", "err", err, "in", backoff)
+		r.tell(source.Retrying, err, backoff)
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(backoff):
+		case <-r.wake:
 		}
 		backoff = min(2*backoff, r.cfg.MaxBackoff)
 	}
+}
+
+// tell passes Run's state to OnState.
+func (r *Reader) tell(c source.Condition, reason error, wait time.Duration) {
+	if r.cfg.OnState == nil {
+		return
+	}
+	now := time.Now()
+	st := source.State{Kind: source.Mailbox, Name: r.account, Condition: c, Reason: reason, Since: now}
+	if c == source.Retrying {
+		st.Retry = now.Add(wait)
+	}
+	r.cfg.OnState(st)
 }
 
 // session is one connection: read, wait for news, read again.
@@ -358,6 +388,7 @@ func (r *Reader) session(ctx context.Context) error {
 	if err := s.open(ctx, false); err != nil {
 		return err
 	}
+	r.tell(source.Watching, nil, 0)
 	for {
 		if err := s.sync(ctx); err != nil {
 			return err
@@ -677,13 +708,9 @@ func (s *conn) handle(ctx context.Context, m meta) error {
 		}
 		for _, a := range p.Attachments {
 			doc := transfer.Document{Name: a.Name, Data: a.Data, Source: store.SourceMailbox, Origin: origin}
-			orders, err := format.Parse(a.Name, a.Data, r.cfg.Options)
-			var res transfer.Result
-			if err != nil {
-				failures = append(failures, err.Error())
-				res, err = r.im.ImportFailed(ctx, doc, err)
-			} else {
-				res, err = r.im.Import(ctx, doc, orders)
+			res, failed, err := r.im.ImportDocument(ctx, doc, r.cfg.Options)
+			if failed != nil {
+				failures = append(failures, failed.Error())
 			}
 			if err != nil {
 				return err
@@ -901,6 +928,7 @@ func (s *conn) wait(ctx context.Context) error {
 		case <-s.c.Closed():
 			return errors.New("mailbox: the server closed the connection")
 		case <-time.After(s.r.cfg.Poll):
+		case <-s.r.wake:
 		}
 		s.nc.expect(timeout)
 		if err := s.c.Noop().Wait(); err != nil {
@@ -934,6 +962,7 @@ func (s *conn) wait(ctx context.Context) error {
 	case <-s.c.Closed():
 		why = errors.New("mailbox: the server closed the connection")
 	case <-s.news:
+	case <-s.r.wake:
 	case <-time.After(idleFor):
 		// Also read again every Poll while idle, so that a mail whose news
 		// fell between the NOOP and IDLE waits at most that long.

@@ -18,6 +18,7 @@ import (
 	"orderbridge/internal/format"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
+	"orderbridge/internal/source"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -42,6 +43,7 @@ type rig struct {
 
 	mu      sync.Mutex
 	handled []Handled
+	states  []source.State
 	arrived chan Handled
 }
 
@@ -66,7 +68,27 @@ func (r *rig) config() Config {
 			r.mu.Unlock()
 			r.arrived <- h
 		},
+		OnState: func(st source.State) {
+			r.mu.Lock()
+			r.states = append(r.states, st)
+			r.mu.Unlock()
+		},
 	}
+}
+
+// conditions are the states Run told, in order.
+func (r *rig) conditions() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, st := range r.states {
+		c := string(st.Condition)
+		if st.Condition == source.Retrying && (st.Reason == nil || st.Retry.IsZero() || st.Name != testUser+"@"+r.srv.host) {
+			c += "(without reason, name or time)"
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (r *rig) reader(cfg Config) *Reader {
@@ -489,6 +511,9 @@ func testDropped(t *testing.T, srv *testServer) {
 	r.wait(2)
 	if proxy.cuts.Load() != 1 {
 		t.Fatalf("the proxy cut %d connections, want 1 in the middle of a download", proxy.cuts.Load())
+	}
+	if got := strings.Join(r.conditions(), " "); got != "watching retrying watching" {
+		t.Errorf("states told = %q, want %q", got, "watching retrying watching")
 	}
 	if got, want := r.orders(), ordersIn(t, "one.csv", one)+ordersIn(t, "two.csv", two); got != want {
 		t.Errorf("orders = %d, want %d", got, want)
