@@ -98,6 +98,12 @@ func configSet(e *env, path string, args []string) int {
 		return exitSetup
 	}
 	key, value := args[0], args[1]
+	if _, err := loginSecrets(settings.Defaults(), []string{key}); err == nil || key == "mailbox.password" {
+		// Said without the value: it is a secret, and the shell's history has it already.
+		fmt.Fprintf(e.stderr, "orderbridge config: %s is a secret, not a setting: it is kept only in the OS keyring. "+
+			"Run `orderbridge login %s` and type it at the prompt (and clear it from your shell's history)\n", key, key)
+		return exitSetup
+	}
 	s, ok := loadSettings(e, path)
 	if !ok {
 		return exitSetup

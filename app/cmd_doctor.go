@@ -81,7 +81,7 @@ func runDoctor(ctx context.Context, e *env, args []string) int {
 
 	conf, ok := doctorSettings(e, add)
 	if ok {
-		doctorKeyring(add)
+		doctorKeyring(conf, add)
 		doctorSources(ctx, e, conf, add)
 		doctorProcountor(ctx, e, conf, add)
 		if *probe {
@@ -113,23 +113,34 @@ func doctorSettings(e *env, add func(doctorCheck)) (*settings.Settings, bool) {
 	return conf, true
 }
 
-// doctorKeyring asks the keyring for the Procountor API key: found, or
-// not there while the keyring itself works, are both a working keyring.
-func doctorKeyring(add func(doctorCheck)) {
+// doctorKeyring says where each secret is read from (the keyring or the
+// environment), never its value. The line fails only when the keyring does
+// not answer and a secret is not in the environment either.
+func doctorKeyring(conf *settings.Settings, add func(doctorCheck)) {
 	var keys secret.Keyring
-	if _, ok := keys.FromEnvironment(secret.ProcountorAPIKey); ok {
-		add(doctorCheck{"keyring", checkOK, "the Procountor API key comes from " + secret.EnvProcountorAPIKey})
+	wanted, _ := loginSecrets(conf, nil)
+	var parts []string
+	var broken error
+	for _, w := range wanted {
+		where, err := keys.Where(w.name)
+		switch {
+		case err != nil:
+			broken = err
+			parts = append(parts, w.key+": cannot be read (no keyring)")
+		case where == secret.FromEnvironment:
+			parts = append(parts, fmt.Sprintf("%s: environment (%s)", w.key, secret.EnvVar(w.name)))
+		case where == secret.FromKeyring:
+			parts = append(parts, w.key+": keyring")
+		default:
+			parts = append(parts, w.key+": not saved (orderbridge login)")
+		}
+	}
+	detail := strings.Join(parts, "; ")
+	if broken != nil {
+		add(doctorCheck{"keyring", checkFail, broken.Error() + "; " + detail})
 		return
 	}
-	_, err := keys.Get(secret.ProcountorAPIKey)
-	switch {
-	case err == nil:
-		add(doctorCheck{"keyring", checkOK, "the Procountor API key is saved"})
-	case errors.Is(err, secret.ErrNotFound):
-		add(doctorCheck{"keyring", checkOK, "the keyring works; no Procountor API key is saved yet"})
-	default:
-		add(doctorCheck{"keyring", checkFail, err.Error()})
-	}
+	add(doctorCheck{"keyring", checkOK, detail})
 }
 
 func doctorSources(ctx context.Context, e *env, conf *settings.Settings, add func(doctorCheck)) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"orderbridge/internal/format"
+	"orderbridge/internal/settings"
 	"orderbridge/internal/store"
 	"orderbridge/internal/transfer"
 )
@@ -22,7 +23,9 @@ together with the file's record, or not at all. A file imported before, and an
 order already known with the same content, are not imported twice; an order
 that comes again with other content waits for you to choose a version.
 Prints a summary JSON object on stdout; exit status 1 when a file or an order
-has a problem.
+has a problem. A full disk is such a problem (code "disk_full"): nothing of
+the file is imported, the file stays where it is (and a mail unflagged), and
+it is imported by the next run once space is freed.
 
 With no FILE, the configured sources are read once: the files waiting in the
 watched folder (then moved to processed/ or failed/) and the mails waiting in
@@ -35,6 +38,7 @@ type importSummary struct {
 	Documents          int                `json:"documents"`
 	DuplicateDocuments int                `json:"duplicate_documents"`
 	FailedDocuments    int                `json:"failed_documents"`
+	NotImported        int                `json:"not_imported_documents"`
 	Orders             importCounts       `json:"orders"`
 	Problems           []transfer.Problem `json:"problems"`
 }
@@ -85,7 +89,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "orderbridge import: stopped; the files before this one are imported")
 			break
 		}
-		res, err := importFile(ctx, im, path, opts)
+		res, err := importFile(ctx, im, path, opts, filepath.Dir(s.Path()))
 		if err != nil {
 			// The history itself failed: nothing of this file was committed.
 			fmt.Fprintf(e.stderr, "orderbridge: %v\n", err)
@@ -96,6 +100,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	}
 	sum := importSummary{
 		Documents: total.Documents, DuplicateDocuments: total.DuplicateDocuments, FailedDocuments: total.FailedDocuments,
+		NotImported: total.NotImported,
 		Orders: importCounts{New: total.New, Duplicate: total.Duplicate, Changed: total.Changed,
 			NeedsAttention: total.NeedsAttention, Skipped: total.Skipped},
 		Problems: total.Problems,
@@ -112,6 +117,9 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	if sourceFailed {
 		return exitSetup
 	}
+	if total.NotImported > 0 {
+		fmt.Fprintln(e.stderr, diskFullNote(conf.UI.Language, total.NotImported))
+	}
 	if len(total.Problems) > 0 {
 		return exitProblem
 	}
@@ -120,15 +128,25 @@ func runImport(ctx context.Context, e *env, args []string) int {
 
 // importFile reads, parses and imports one file. A file that cannot be read
 // or parsed is a problem of that file (recorded as a failed document when its
-// bytes could be read), not an error: the other files go on.
-func importFile(ctx context.Context, im *transfer.Importer, path string, opts format.Options) (transfer.Result, error) {
-	data, err := format.ReadFile(path)
+// bytes could be read), not an error: the other files go on. So is a full
+// disk where the history is (dataDir): nothing is committed, the file stays.
+func importFile(ctx context.Context, im *transfer.Importer, path string, opts format.Options, dataDir string) (transfer.Result, error) {
+	res, err := readAndImport(ctx, im, path, opts)
+	if transfer.DiskFull(err) {
+		return transfer.DiskFullResult(path, dataDir), nil
+	}
+	return res, err
+}
+
+func readAndImport(ctx context.Context, im *transfer.Importer, path string, opts format.Options) (transfer.Result, error) {
+	f, size, err := format.OpenFile(path)
 	if err != nil {
 		return transfer.Result{Documents: 1, FailedDocuments: 1, Problems: []transfer.Problem{{File: path,
-			Message: err.Error(), MessageEN: err.Error()}}}, nil // format.ReadFile says it in both
+			Message: err.Error(), MessageEN: err.Error()}}}, nil // format.OpenFile says it in both
 	}
-	doc := transfer.Document{Name: filepath.Base(path), Data: data, Source: store.SourceManual, Origin: absPath(path)}
-	res, _, err := im.ImportDocument(ctx, doc, opts)
+	defer f.Close()
+	doc := transfer.Document{Name: filepath.Base(path), Source: store.SourceManual, Origin: absPath(path)}
+	res, _, err := im.ImportFile(ctx, path, doc, f, size, opts)
 	return res, err
 }
 
@@ -142,7 +160,7 @@ func absPath(p string) string {
 // report tells a person what became of one file.
 func report(w io.Writer, path string, r transfer.Result) {
 	switch {
-	case r.FailedDocuments > 0:
+	case r.FailedDocuments > 0, r.NotImported > 0:
 		fmt.Fprintf(w, "%s: not imported\n", path)
 	case r.DuplicateDocuments > 0:
 		fmt.Fprintf(w, "%s: imported before; nothing new\n", path)
@@ -181,4 +199,13 @@ func report(w io.Writer, path string, r transfer.Result) {
 		}
 		fmt.Fprintf(w, "  %s: %s\n", where, msg)
 	}
+}
+
+// diskFullNote is the last line of an import that left documents for want
+// of disk space, in the user's language.
+func diskFullNote(lang settings.Language, n int) string {
+	if lang == settings.English {
+		return fmt.Sprintf("orderbridge import: the disk is full: %d file(s) not imported; they stay where they are and are imported once you free disk space", n)
+	}
+	return fmt.Sprintf("orderbridge import: levy on täynnä: %d tiedosto(a) jäi tuomatta; ne jäävät paikalleen ja tuodaan, kun vapautat levytilaa", n)
 }

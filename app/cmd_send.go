@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
+	"orderbridge/internal/settings"
 	"orderbridge/internal/transfer"
 )
 
@@ -22,14 +24,18 @@ Sends the ready orders to Procountor as sales invoices, each exactly once.
 Orders an earlier run left half-sent are checked in Procountor first.
 Progress goes to stderr (a bar on a terminal, else one line per order); a
 summary JSON object goes to stdout:
-  {"sent", "linked", "needs_attention", "retry", "in_doubt", "failed",
-   "skipped", "after_failed", "reconciled", "stopped"}
+  {"total", "sent", "linked", "needs_attention", "retry", "in_doubt",
+   "failed", "skipped", "after_failed", "reconciled", "waiting",
+   "next_retry_at", "disk_full", "dry_run", "stopped"}
+"waiting" counts the orders still ready afterwards (retried, not started, or
+behind a retry time) and "next_retry_at" is when the first of them may go;
+the last line on stderr says the same in words.
   --dry-run  build the invoices and say what would happen; nothing changes
              in Procountor or in the history
 Ctrl-C or SIGTERM stops starting orders and lets the ones in flight finish;
 a second one stops at once (an order cut off is checked at the next send).
-Exit status 1 when an order needs attention or failed, or sending was
-stopped; 2 on setup errors (no settings, no API key, the key rejected) and
+Exit status 1 when an order needs attention or failed, sending was stopped,
+or the disk of the history is full; 2 on setup errors (no settings, no API key, the key rejected) and
 when another Order Bridge is sending from the same history right now
 (nothing is done; run it again later).
 `
@@ -47,6 +53,9 @@ type sendSummary struct {
 	Skipped        int    `json:"skipped"`
 	AfterFailed    int    `json:"after_failed"`
 	Reconciled     int    `json:"reconciled"`
+	Waiting        int    `json:"waiting"`
+	NextRetryAt    string `json:"next_retry_at"` // RFC 3339; "" when none waits
+	DiskFull       bool   `json:"disk_full"`
 	DryRun         bool   `json:"dry_run"`
 	Stopped        string `json:"stopped"`
 }
@@ -82,6 +91,16 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
 		return exitSetup
 	}
+	if !*dry && eng.Busy() {
+		// Refused before anything is set up, so that it says only that.
+		n, next, _ := s.Waiting(ctx)
+		sum := transfer.Summary{Waiting: n, NextRetry: next, Stopped: "another Order Bridge is sending right now; nothing was done"}
+		if printSendSummary(e, sum, nil) != nil {
+			return exitSetup
+		}
+		fmt.Fprintf(e.stderr, "orderbridge send: %s\n%s\n", transfer.BusyFI, transfer.BusyEN)
+		return exitSetup
+	}
 	// The progress and the notice of a signal write from different goroutines.
 	stderr := &lockedWriter{w: e.stderr}
 	bctx, stop, done := stopOnSignals(ctx, stderr)
@@ -108,17 +127,11 @@ func runSend(ctx context.Context, e *env, args []string) int {
 	done()
 	bar.end()
 
-	out := sendSummary{Total: sum.Total, Sent: sum.Sent, Linked: sum.Linked, NeedsAttention: sum.NeedsAttention,
-		Retry: sum.Retry, InDoubt: sum.InDoubt, Failed: sum.Failed, Skipped: sum.Skipped, AfterFailed: sum.AfterFailed,
-		Reconciled: sum.Reconciled, DryRun: sum.DryRun, Stopped: sum.Stopped}
-	if err != nil && out.Stopped == "" {
-		out.Stopped = err.Error()
-	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if encErr := enc.Encode(out); encErr != nil {
-		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", encErr)
+	if printSendSummary(e, sum, err) != nil {
 		return exitSetup
+	}
+	if !errors.Is(err, transfer.ErrBusy) {
+		fmt.Fprintln(e.stderr, "orderbridge send: "+sendLine(conf.UI.Language, sum))
 	}
 	switch {
 	case errors.Is(err, transfer.ErrBusy):
@@ -133,11 +146,82 @@ func runSend(ctx context.Context, e *env, args []string) int {
 	case err != nil:
 		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", err)
 		return exitProblem
+	case sum.DiskFull:
+		fmt.Fprintln(e.stderr, "orderbridge send: "+sendDiskFull(conf.UI.Language))
+		return exitProblem
 	case sum.NeedsAttention > 0 || sum.Failed > 0:
 		fmt.Fprintln(e.stderr, "orderbridge send: some orders need attention; see `orderbridge history --state needs_attention`")
 		return exitProblem
 	}
 	return exitOK
+}
+
+// printSendSummary prints the JSON of a batch on stdout.
+func printSendSummary(e *env, sum transfer.Summary, err error) error {
+	out := sendSummary{Total: sum.Total, Sent: sum.Sent, Linked: sum.Linked, NeedsAttention: sum.NeedsAttention,
+		Retry: sum.Retry, InDoubt: sum.InDoubt, Failed: sum.Failed, Skipped: sum.Skipped, AfterFailed: sum.AfterFailed,
+		Reconciled: sum.Reconciled, Waiting: sum.Waiting, DiskFull: sum.DiskFull, DryRun: sum.DryRun, Stopped: sum.Stopped}
+	if sum.Waiting > 0 && !sum.NextRetry.IsZero() {
+		out.NextRetryAt = sum.NextRetry.UTC().Format(time.RFC3339)
+	}
+	if err != nil && out.Stopped == "" {
+		out.Stopped = err.Error()
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if encErr := enc.Encode(out); encErr != nil {
+		fmt.Fprintf(e.stderr, "orderbridge send: %v\n", encErr)
+		return encErr
+	}
+	return nil
+}
+
+// sendLine is the summary of a batch in words, in the user's language: what
+// was sent, and the orders left waiting with when they go.
+func sendLine(lang settings.Language, sum transfer.Summary) string {
+	en := lang == settings.English
+	var parts []string
+	add := func(n int, fi, en2 string) {
+		if n > 0 {
+			if en {
+				parts = append(parts, fmt.Sprintf("%d %s", n, en2))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d %s", n, fi))
+			}
+		}
+	}
+	add(sum.Sent, "lähetetty", "sent")
+	add(sum.Linked, "linkitetty olemassa olevaan laskuun", "linked to an existing invoice")
+	add(sum.NeedsAttention+sum.Failed, "vaatii huomiota", "need attention")
+	add(sum.InDoubt, "tarkistetaan seuraavalla kerralla", "checked next time")
+	if sum.Waiting > 0 {
+		at := sum.NextRetry.Local()
+		switch {
+		case en && !at.After(time.Now()):
+			parts = append(parts, fmt.Sprintf("%d waiting, sent by the next send", sum.Waiting))
+		case en:
+			parts = append(parts, fmt.Sprintf("%d waiting, next try at %s", sum.Waiting, at.Format("15:04")))
+		case !at.After(time.Now()):
+			parts = append(parts, fmt.Sprintf("%d odottaa, lähtee seuraavalla lähetyksellä", sum.Waiting))
+		default:
+			parts = append(parts, fmt.Sprintf("%d odottaa, uusi yritys klo %s", sum.Waiting, at.Format("15.04")))
+		}
+	}
+	if len(parts) == 0 {
+		if en {
+			return "nothing to send"
+		}
+		return "ei lähetettävää"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sendDiskFull says what to do when the history's disk filled during a send.
+func sendDiskFull(lang settings.Language) string {
+	if lang == settings.English {
+		return "the disk of the history is full. Free some disk space and run send again: an invoice already made is found in Procountor, never made twice."
+	}
+	return "historian levy on täynnä. Vapauta levytilaa ja lähetä uudelleen: jo tehty lasku löydetään Procountorista, eikä sitä tehdä kahdesti."
 }
 
 // progressView shows a batch on stderr: a bar redrawn in place on a

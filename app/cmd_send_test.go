@@ -20,7 +20,12 @@ import (
 // sendHome is a --home folder set up for the sandbox, with orders imported.
 func sendHome(t testing.TB, srv *sandbox.Server, url string, orders ...order.Order) string {
 	t.Helper()
-	home := t.TempDir()
+	return sendHomeIn(t, t.TempDir(), srv, url, orders...)
+}
+
+// sendHomeIn is sendHome in a given folder (a small disk that fills).
+func sendHomeIn(t testing.TB, home string, srv *sandbox.Server, url string, orders ...order.Order) string {
+	t.Helper()
 	loc, err := settings.Locate(home)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"orderbridge/internal/demo"
 	"orderbridge/internal/format"
 	"orderbridge/internal/invoice"
+	"orderbridge/internal/ledger"
 	"orderbridge/internal/procountor"
 	"orderbridge/internal/secret"
 	"orderbridge/internal/settings"
@@ -110,13 +112,18 @@ func (d *deskOrders) Import(context.Context) (transfer.Result, error) {
 func (d *deskOrders) ImportFiles(ctx context.Context, paths []string) (transfer.Result, error) {
 	var total transfer.Result
 	for _, p := range paths {
-		res, err := importFile(ctx, d.im, p, d.opts)
+		res, err := importFile(ctx, d.im, p, d.opts, filepath.Dir(d.s.Path()))
 		total.Add(res)
 		if err != nil {
 			return total, err
 		}
 	}
 	return total, nil
+}
+
+// ExportCSV writes the bookkeeper's CSV, as `history --csv` does.
+func (d *deskOrders) ExportCSV(ctx context.Context, w io.Writer, q store.Query) (int, error) {
+	return ledger.Write(ctx, w, d.s, q, string(d.conf.UI.Language))
 }
 
 func (d *deskOrders) Skip(ctx context.Context, id int64, reason string) error {
@@ -293,7 +300,8 @@ func (d *desktopApp) build() {
 	}
 	d.mw = ui.NewMainWindow(ui.MainOptions{App: a, Window: w, Orders: d.orders, Batch: d.batches, Demo: d.conf.Setup.Demo,
 		Context: context.WithoutCancel(d.ctx), OnStatus: d.onStatus, Language: d.conf.UI.Language, OnLanguage: d.setLanguage,
-		OnSettings: d.showSetup, OnSettingsForm: d.showSetupAt, Login: d.login(), SupportInfo: d.supportInfo})
+		OnSettings: d.showSetup, OnSettingsForm: d.showSetupAt, Login: d.login(), SupportInfo: d.supportInfo,
+		ExportCSV: d.orders.ExportCSV})
 	w.SetContent(d.mw.Content())
 	w.SetTitle(lang.X("app.title", "Tilaussilta"))
 

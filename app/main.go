@@ -26,6 +26,7 @@ const (
 
 // env is what every command gets: where to write, and the global options.
 type env struct {
+	stdin          io.Reader // only `login` reads it: the secrets, never from the command line
 	stdout, stderr io.Writer
 	home           string       // --home or ORDERBRIDGE_HOME; "" means the OS folders
 	tray           bool         // --tray: the desktop app starts in the tray, its window hidden
@@ -43,8 +44,9 @@ func commands() map[string]command {
 		"config":  {"show or change settings: config show [--text], config set KEY VALUE", runConfig},
 		"doctor":  {"check the settings, keyring, watched folder and mailbox, one line each", runDoctor},
 		"gui":     {"the desktop app, as with no command; --tray starts it hidden in the tray", runGUICommand},
-		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--json] [--limit N]", runHistory},
+		"history": {"list orders in the history: history [--state STATE] [--search TEXT] [--from DAY] [--to DAY] [--limit N | --all] [--json | --csv]", runHistory},
 		"import":  {"import order files, or with no FILE the folder and mailbox once: import [FILE…]", runImport},
+		"login":   {"save the Procountor key and the mailbox password in the OS keyring, asked without echo: login [--stdin] [SECRET…]", runLogin},
 		"parse":   {"print the orders in order files as JSON: parse FILE…", runParse},
 		"preview": {"print the invoices that would be sent, as JSON: preview [--offline] FILE…", runPreview},
 		"resolve": {"resolve an order that needs attention: resolve ORDER use-new|use-old|skip|retry|fixed-by-hand|ignore-change", runResolve},
@@ -72,7 +74,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("orderbridge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&e.home, "home", os.Getenv("ORDERBRIDGE_HOME"), "one `folder` for the settings and the history")

@@ -88,10 +88,15 @@ func importFromSources(ctx context.Context, e *env, conf *settings.Settings, s *
 			"(set sources.folder.enabled and sources.folder.path, or sources.mailbox.enabled and sources.mailbox.*; see `orderbridge config show`)")
 		return total, false, false
 	}
+	dataDir := filepath.Dir(s.Path())
 	if fw != nil {
 		res, err := fw.ScanOnce(ctx)
 		total.Add(res)
-		if err != nil {
+		switch {
+		case transfer.DiskFull(err):
+			// The file stays in the folder; the next run imports it.
+			total.Add(transfer.DiskFullResult(conf.Sources.Folder.Path, dataDir))
+		case err != nil:
 			fmt.Fprintf(e.stderr, "orderbridge import: %v\n", err)
 			failed = true
 		}
@@ -99,7 +104,11 @@ func importFromSources(ctx context.Context, e *env, conf *settings.Settings, s *
 	if mr != nil {
 		res, err := mr.Once(ctx)
 		total.Add(res)
-		if err != nil {
+		switch {
+		case transfer.DiskFull(err):
+			// The mail is not flagged; the next run reads it again.
+			total.Add(transfer.DiskFullResult("mailbox "+mr.Account(), dataDir))
+		case err != nil:
 			fmt.Fprintf(e.stderr, "orderbridge import: mailbox %s: %v\n", mr.Account(), err)
 			failed = true
 		}

@@ -23,9 +23,19 @@ import (
 	"orderbridge/internal/settings"
 )
 
-// MaxFileSize is the largest order file read: far above any real export,
-// small enough that no file can exhaust memory.
-const MaxFileSize = 50 << 20
+// MaxFileSize is the largest order file read. Tables, Shopify exports and
+// workbooks are read as a stream, so memory does not grow with the file; a
+// year's export of a busy shop fits.
+const MaxFileSize = 500 << 20
+
+// MaxJSONSize is the largest JSON order file that is not an array of orders
+// (an envelope object): such a document is read whole into memory, so it
+// keeps the old limit. An array is read one order at a time.
+const MaxJSONSize = 50 << 20
+
+// headSize is how much of a document detection looks at: enough for a
+// JSON order whose line_items come after a long meta_data.
+const headSize = 256 << 10
 
 // Format names, as Order.SourceFormat has them.
 const (
@@ -33,6 +43,7 @@ const (
 	WooCommerceJSON = "woocommerce-json"
 	MyCashflowJSON  = "mycashflow-json"
 	TableCSV        = "table-csv"
+	TableXLSX       = table.FormatXLSX
 )
 
 var (
@@ -78,28 +89,41 @@ func detectors() []detector {
 	}
 }
 
-// Detect names the format of data, a file called name, from its content
-// (header row, JSON shape), not from the name. It refuses, saying what it
-// saw, what it does not know.
+// Detect names the format of data, a file called name (or its first 256 KB),
+// from its content (header row, JSON shape, workbook), not from the name. It
+// refuses, saying what it saw, what it does not know or cannot read.
 func Detect(name string, data []byte) (string, error) {
+	f, _, err := detect(name, data[:min(len(data), headSize)])
+	return f, err
+}
+
+// detect names the format and the encoding of a document from its head.
+func detect(name string, head []byte) (format, enc string, err error) {
+	enc, err = encodingOf(head)
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %w", name, err)
+	}
+	if enc == encXLSX {
+		return TableXLSX, enc, nil
+	}
+	text := decodeHead(head, enc)
 	for _, d := range detectors() {
-		if d.sniff(data) {
-			return d.name, nil
+		if d.sniff(text) {
+			return d.name, enc, nil
 		}
 	}
-	return "", fmt.Errorf("%s: %s: %w", name, whatItIs(data), ErrUnknownFormat)
+	return "", "", fmt.Errorf("%s: %s: %w", name, whatItIs(text), ErrUnknownFormat)
 }
 
 // whatItIs says, in both languages, what an unknown file looks like.
 func whatItIs(data []byte) string {
 	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
 	const known = "tunnetut muodot: Shopifyn tilausvienti (CSV), WooCommercen ja MyCashflow'n tilaus-JSON, tilaustaulukko (CSV) " +
-		"(known: Shopify order export CSV, WooCommerce and MyCashflow order JSON, an order table CSV)"
+		"tai Excel-työkirja (.xlsx) " +
+		"(known: Shopify order export CSV, WooCommerce and MyCashflow order JSON, an order table as CSV or Excel workbook)"
 	switch {
 	case len(t) == 0:
 		return "tiedosto on tyhjä (the file is empty)"
-	case bytes.HasPrefix(t, []byte("PK\x03\x04")):
-		return "tiedosto on Excel-työkirja tai ZIP; tallenna se CSV-muodossa (an Excel workbook or ZIP: save it as CSV)"
 	case bytes.HasPrefix(t, []byte("%PDF")):
 		return "tiedosto on PDF, josta tilauksia ei voi lukea (a PDF: orders cannot be read from it)"
 	case t[0] == '<':
@@ -123,79 +147,78 @@ func whatItIs(data []byte) string {
 // order. It fails only when the whole file is unusable, with a message that
 // names the file; bad orders are returned with their problems.
 func Parse(name string, data []byte, opts Options) ([]order.Order, error) {
-	if len(data) > MaxFileSize {
-		return nil, tooLarge(name, int64(len(data)))
-	}
-	f, err := Detect(name, data)
-	if err != nil {
-		return nil, err
-	}
-	var orders []order.Order
-	switch f {
-	case WooCommerceJSON:
-		orders, err = woocommerce.Parse(name, data, woocommerce.Options{})
-	case MyCashflowJSON:
-		orders, err = mycashflow.Parse(name, data, mycashflow.Options{})
-	case ShopifyCSV:
-		orders, err = shopify.Parse(name, data, shopify.Options{VATByCode: opts.VATByCode, TipVAT: opts.TipVAT})
-	case TableCSV:
-		orders, err = table.Parse(name, data, table.Options{VATByCode: opts.VATByCode})
-	}
-	if err != nil {
-		if !strings.Contains(err.Error(), name) {
-			err = fmt.Errorf("%s: %w", name, err)
-		}
-		return nil, err
-	}
-	for i := range orders {
-		o := &orders[i]
-		o.Check()
-		if o.SkipReason == "" && !opts.InvoiceZeroTotal && !o.HasProblems() && len(o.Lines) > 0 && o.ComputeTotals().Gross.IsZero() {
-			o.SkipReason = "Tilauksen summa on 0,00 €, joten laskua ei tehdä; asetus invoice.zero_total_orders = invoice laskuttaa myös nämä " +
-				"(the order's total is 0.00, so no invoice is made; the setting invoice.zero_total_orders = invoice invoices these too)."
-		}
-	}
-	return orders, nil
+	return collect(name, bytes.NewReader(data), int64(len(data)), opts)
 }
 
-// ParseFile reads the file at path with ReadFile and parses it with Parse;
-// every error names the file.
+// ParseFile reads the file at path and parses it as Parse does; every error
+// names the file.
 func ParseFile(path string, opts Options) ([]order.Order, error) {
-	data, err := ReadFile(path)
+	f, size, err := OpenFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return Parse(path, data, opts)
+	defer f.Close()
+	return collect(path, f, size, opts)
 }
 
-// ReadFile reads an order file, refusing one over MaxFileSize (ErrTooLarge)
-// before reading it. Its errors, in Finnish and English, do not name the
-// file: the caller has it in hand and says it once.
-func ReadFile(path string) ([]byte, error) {
+func collect(name string, src io.ReaderAt, size int64, opts Options) ([]order.Order, error) {
+	d, err := Open(name, src, size)
+	if err != nil {
+		return nil, err
+	}
+	var out []order.Order
+	err = d.Orders(opts, true, func(o order.Order) error {
+		out = append(out, o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// OpenFile opens an order file for Open, refusing one over MaxFileSize
+// (ErrTooLarge) before reading it. Its errors, in Finnish and English, do
+// not name the file: the caller has it in hand and says it once.
+func OpenFile(path string) (*os.File, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("tiedostoa ei voi avata (cannot open the file): %w", err)
+		return nil, 0, fmt.Errorf("tiedostoa ei voi avata (cannot open the file): %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("tiedostoa ei voi lukea (cannot read the file): %w", err)
+	}
+	if st.Size() > MaxFileSize {
+		f.Close()
+		return nil, 0, tooLargeErr(st.Size(), MaxFileSize)
+	}
+	return f, st.Size(), nil
+}
+
+// ReadFile reads a whole order file, refusing one over MaxFileSize
+// (ErrTooLarge) before reading it, with errors as OpenFile's.
+func ReadFile(path string) ([]byte, error) {
+	f, _, err := OpenFile(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
-		return nil, tooLargeErr(st.Size())
-	}
 	// The limit holds even for a file that grows while it is read.
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("tiedostoa ei voi lukea (cannot read the file): %w", err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, tooLargeErr(int64(len(data)))
+		return nil, tooLargeErr(int64(len(data)), MaxFileSize)
 	}
 	return data, nil
 }
 
-func tooLarge(name string, size int64) error { return fmt.Errorf("%s: %w", name, tooLargeErr(size)) }
-
-func tooLargeErr(size int64) error {
+func tooLargeErr(size, limit int64) error {
 	return fmt.Errorf("tiedosto on %.1f Mt, yli %d Mt:n rajan (the file is %.1f MB, over the %d MB limit): %w",
-		float64(size)/(1<<20), MaxFileSize>>20, float64(size)/(1<<20), MaxFileSize>>20, ErrTooLarge)
+		float64(size)/(1<<20), limit>>20, float64(size)/(1<<20), limit>>20, ErrTooLarge)
 }
 
 // topKeys lists the keys of a JSON object (or of a list's first object),

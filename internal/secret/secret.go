@@ -223,3 +223,42 @@ func checkName(n Name) error {
 	}
 	return fmt.Errorf("%q is not a secret Order Bridge keeps", string(n))
 }
+
+// Where says where a secret is read from, for `doctor` and `login`: never
+// its value.
+type Where string
+
+// The places a secret can come from.
+const (
+	FromEnvironment Where = "environment"
+	FromKeyring     Where = "keyring"
+	Missing         Where = "missing"
+)
+
+// Where reports where Get would read the secret n from: its environment
+// variable when that is set (it wins), else the keyring when it holds it,
+// else Missing. An error matching ErrNoKeyring means the keyring could not
+// be asked (and the environment does not have it).
+func (k Keyring) Where(n Name) (Where, error) {
+	if _, ok := k.FromEnvironment(n); ok {
+		return FromEnvironment, nil
+	}
+	_, err := k.Get(n)
+	switch {
+	case err == nil:
+		return FromKeyring, nil
+	case errors.Is(err, ErrNotFound):
+		return Missing, nil
+	}
+	return Missing, err
+}
+
+// Usable reports whether a keyring answers here: nil, or an error matching
+// ErrNoKeyring with the cause. It reads one name and changes nothing.
+func (k Keyring) Usable() error {
+	_, err := keyring.Get(k.service(), string(ProcountorAPIKey))
+	if err == nil || errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return k.fail("get", ProcountorAPIKey, err, "")
+}

@@ -296,3 +296,27 @@ func problemsJSON(ps []order.Problem) (string, error) {
 	b, err := json.Marshal(clean)
 	return string(b), err
 }
+
+// Replace puts o, from document docID, in place of order id's content and
+// moves it from needs_attention to state (ready, skipped, or staying in
+// needs_attention) with reason: for an order that waited only because its
+// file was cut short, when the whole file comes. A pending version is
+// dropped with it.
+func (tx *Tx) Replace(id, docID int64, o order.Order, state State, reason string) error {
+	if err := tx.writeCanonical(id, docID, o); err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE orders SET pending_json = NULL, pending_hash = NULL,
+		pending_document_id = NULL WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("store: order %d: %w", id, err)
+	}
+	if state == StateNeedsAttention {
+		_, err := tx.tx.ExecContext(tx.ctx, `UPDATE orders SET reason = ? WHERE id = ? AND state = ?`,
+			Redact(reason), id, StateNeedsAttention)
+		if err != nil {
+			return fmt.Errorf("store: order %d: %w", id, err)
+		}
+		return nil
+	}
+	return tx.Move(id, StateNeedsAttention, state, reason)
+}

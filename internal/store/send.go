@@ -254,6 +254,29 @@ func (s *Store) Ready(ctx context.Context, limit int) ([]Order, error) {
 		stamp(s.now()), pageSize(limit))
 }
 
+// Waiting counts the orders that are ready to send but not sendable by Ready
+// (ignoring its limit) now or later: those behind a retry time, and those a
+// batch did not take. next is the earliest time one of them may go (the zero
+// time when none waits; a time not after now when one may go at once).
+// Orders waiting for the user to choose a version are not counted: they wait
+// for the user, not for time.
+func (s *Store) Waiting(ctx context.Context) (n int, next time.Time, err error) {
+	var first string
+	err = s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(min(not_before), '') FROM orders
+		WHERE state = 'ready' AND pending_json IS NULL`).Scan(&n, &first)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: waiting orders: %w", err)
+	}
+	if n == 0 {
+		return 0, time.Time{}, nil
+	}
+	next = parseStamp(first)
+	if next.IsZero() {
+		next = s.now()
+	}
+	return n, next, nil
+}
+
 func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+where, args...)
 	if err != nil {

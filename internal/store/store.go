@@ -22,8 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver; pure Go, no cgo
 )
 
 //go:embed migrations/*.sql
@@ -62,11 +60,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	s.db = db
+	s.db = sql.OpenDB(persistentWAL(dsn(path)))
+	db := s.db
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -79,7 +74,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // (busy_timeout) instead of failing with SQLITE_BUSY halfway.
 func dsn(p string) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	// journal_size_limit: the WAL files are kept (see persistentWAL), so the
+	// WAL is cut back to this after a checkpoint and emptied at the last close
+	// instead of keeping its largest size on disk for ever.
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "journal_size_limit(67108864)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

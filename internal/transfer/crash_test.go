@@ -156,9 +156,11 @@ func TestSendCrash(t *testing.T) {
 	killed := 0
 	for i := range 6 {
 		after := time.Duration(200+rng.IntN(1300)) * time.Millisecond
-		code, _, stderr := run(after)
+		code, stdout, stderr := run(after)
 		if code == -1 { // killed by the signal
 			killed++
+		} else {
+			c.checkCounts(f, stdout, stderr)
 		}
 		counts, _ := f.s.Counts(f.ctx)
 		t.Logf("run %d killed after %v: exit %d; sandbox has %d invoices; history %v", i+1, after, code, f.srv.InvoiceCount(), counts)
@@ -170,24 +172,56 @@ func TestSendCrash(t *testing.T) {
 		t.Error("no run was killed; the kill times are too late to prove anything")
 	}
 	// An order whose interrupted send was checked moments after its claim
-	// waits RetryBase (30 s in the CLI) before it is created: wait for it.
-	for i := range 20 {
+	// waits RetryBase (30 s in the CLI) before it is created: the JSON says
+	// until when, and a run at that time sends it.
+	for i := range 6 {
 		code, stdout, stderr := run(0)
 		if code != 0 {
 			t.Fatalf("final run %d: exit %d\nstdout: %s\nstderr: %s", i+1, code, stdout, stderr)
 		}
-		var sum map[string]any
-		if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
-			t.Fatalf("final run %d printed %q, not a JSON summary: %v", i+1, stdout, err)
-		}
-		counts, _ := f.s.Counts(f.ctx)
-		if counts[store.StateReady] == 0 && counts[store.StateSending] == 0 {
+		sum := c.checkCounts(f, stdout, stderr)
+		if sum.Waiting == 0 {
 			break
 		}
-		time.Sleep(3 * time.Second)
+		next, err := time.Parse(time.RFC3339, sum.NextRetryAt)
+		if err != nil {
+			t.Fatalf("final run %d: next_retry_at %q: %v", i+1, sum.NextRetryAt, err)
+		}
+		time.Sleep(time.Until(next) + time.Second) // the JSON's time is whole seconds
 	}
 	f.exactlyOnce(orders, len(orders))
 	if killed < 3 {
 		t.Logf("only %d of 6 runs were killed", killed)
 	}
+}
+
+// crashSummary is the part of `send`'s JSON the crash test checks.
+type crashSummary struct {
+	Total       int    `json:"total"`
+	InDoubt     int    `json:"in_doubt"`
+	Waiting     int    `json:"waiting"`
+	NextRetryAt string `json:"next_retry_at"`
+}
+
+// checkCounts checks a finished send's JSON against the history: every
+// order still ready is counted as waiting, with a time when it goes (also in
+// the words on stderr), and every order left sending as in doubt.
+func (c *child) checkCounts(f *sendFixture, stdout, stderr string) crashSummary {
+	c.t.Helper()
+	var sum crashSummary
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+		c.t.Fatalf("send printed %q, not a JSON summary: %v", stdout, err)
+	}
+	counts, err := f.s.Counts(f.ctx)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if sum.Waiting != counts[store.StateReady] || sum.InDoubt != counts[store.StateSending] {
+		c.t.Errorf("send's JSON %+v; the history has %d ready and %d sending: want waiting and in_doubt to match",
+			sum, counts[store.StateReady], counts[store.StateSending])
+	}
+	if sum.Waiting > 0 && (sum.NextRetryAt == "" || !strings.Contains(stderr, fmt.Sprintf("%d odottaa", sum.Waiting))) {
+		c.t.Errorf("send left %d orders waiting; JSON next_retry_at %q, stderr %q; want when they go, in both", sum.Waiting, sum.NextRetryAt, stderr)
+	}
+	return sum
 }

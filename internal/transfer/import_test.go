@@ -28,11 +28,12 @@ func testOrder(number, customer, price string) order.Order {
 }
 
 type fixture struct {
-	t   *testing.T
-	ctx context.Context
-	s   *store.Store
-	im  *Importer
-	dir string
+	t          *testing.T
+	lastFailed error // why ImportFile last recorded a document as failed
+	ctx        context.Context
+	s          *store.Store
+	im         *Importer
+	dir        string
 }
 
 func newFixture(t *testing.T) *fixture {

@@ -63,3 +63,16 @@ func (l *sendLock) release() {
 	_ = unlock(l.f)
 	_ = l.f.Close()
 }
+
+// Busy reports whether another Order Bridge holds the send lock of this
+// engine's history right now, without waiting and without changing
+// anything. The answer may be out of date at once: Send still refuses on its
+// own. It lets a caller say "busy" and nothing else before it sets up a send.
+func (e *Engine) Busy() bool {
+	lock, err := acquireSendLock(e.opts.Store.Path())
+	if err != nil {
+		return errors.Is(err, ErrBusy)
+	}
+	lock.release()
+	return false
+}

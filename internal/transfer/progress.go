@@ -1,6 +1,9 @@
 package transfer
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // ErrKeyRejected means Procountor refused the API key even after a fresh
 // token: the batch stopped and the orders not started stay ready. The user
@@ -66,6 +69,19 @@ type Summary struct {
 	AfterFailed int `json:"after_failed"`
 	// Reconciled is how many orders left in sending were settled at the start.
 	Reconciled int `json:"reconciled"`
+	// Waiting counts the orders still ready when the batch ended: retried,
+	// not started, or behind a retry time (a reconciliation sets one on an
+	// order whose interrupted create was not made, while a late POST may
+	// still arrive). NextRetry is the earliest time one of them may go (not
+	// after the end of the batch when one may go at once; zero when none
+	// waits). A scheduler runs again then. Not counted in a dry run.
+	Waiting   int       `json:"waiting"`
+	NextRetry time.Time `json:"next_retry_at"`
+
+	// DiskFull: the history's disk was full, so a result could not be
+	// recorded (that order stays in doubt, looked up before anything else
+	// next time) or an order not started; free disk space and send again.
+	DiskFull bool `json:"disk_full,omitempty"`
 
 	DryRun bool `json:"dry_run,omitempty"`
 	// Stopped says why the batch stopped before every order was started; "" when it did not.

@@ -20,6 +20,9 @@ type Reconciled struct {
 	// AfterFailed counts found invoices whose missing after-create steps
 	// could not be done (a warning says which; they are done by hand).
 	AfterFailed int
+	// DiskFull: a result could not be recorded because the history's disk
+	// is full; those orders stay in sending until there is space.
+	DiskFull bool
 }
 
 // Reconcile settles the orders a crash, a cancel or a lost answer left in
@@ -87,6 +90,7 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 		attemptID, err := e.openAttempt(ctx, o.ID)
 		if err != nil {
 			r.Unresolved++
+			r.DiskFull = r.DiskFull || store.DiskFull(err)
 			continue
 		}
 		if len(found) > 0 {
@@ -96,6 +100,7 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 				InvoiceNumber: number(inv.InvoiceNumber), Channel: inv.InvoiceChannel, ChannelReason: "as in Procountor"})
 			if err != nil {
 				r.Unresolved++
+				r.DiskFull = r.DiskFull || store.DiskFull(err)
 				continue
 			}
 			r.Found++
@@ -118,6 +123,7 @@ func (e *Engine) reconcile(ctx context.Context) (Reconciled, error) {
 			Error: "interrupted; the invoice was not created (checked)", NotBefore: e.settled(o)})
 		if err != nil {
 			r.Unresolved++
+			r.DiskFull = r.DiskFull || store.DiskFull(err)
 			continue
 		}
 		r.Reset++

@@ -30,6 +30,11 @@ type SchedulerOptions struct {
 	Send func(ctx context.Context) (Summary, error)
 	// Report gets every run's outcome; nil means none.
 	Report func(Run)
+	// MinRetryWait is the shortest wait before a run for orders left waiting
+	// (see Run): it keeps orders that may go at once (a batch limit reached,
+	// a send that failed before taking them) from making a busy loop.
+	// 0 means 5 s.
+	MinRetryWait time.Duration
 }
 
 // Run is what one scheduled run did.
@@ -49,6 +54,9 @@ func NewScheduler(opts SchedulerOptions) (*Scheduler, error) {
 	if opts.Interval < 0 {
 		return nil, errors.New("transfer: the scheduler's interval must not be negative")
 	}
+	if opts.MinRetryWait <= 0 {
+		opts.MinRetryWait = 5 * time.Second
+	}
 	return &Scheduler{opts: opts, poke: make(chan struct{}, 1)}, nil
 }
 
@@ -62,6 +70,9 @@ func (s *Scheduler) Poke() {
 }
 
 // Run runs until ctx ends, then returns ctx's error. The first run is at once.
+// A run that left orders waiting behind a retry time (Summary.Waiting) is
+// followed by one at that time too, so that they do not wait for the next
+// Interval, or for ever when it is 0.
 func (s *Scheduler) Run(ctx context.Context) error {
 	var tick <-chan time.Time
 	if s.opts.Interval > 0 {
@@ -70,19 +81,27 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		tick = t.C
 	}
 	for {
-		s.once(ctx)
+		r := s.once(ctx)
+		retry := time.NewTimer(time.Hour)
+		retry.Stop()
+		if r.Sent != nil && r.Sent.Waiting > 0 && !r.Sent.NextRetry.IsZero() {
+			retry.Reset(max(time.Until(r.Sent.NextRetry), s.opts.MinRetryWait))
+		}
 		select {
 		case <-ctx.Done():
+			retry.Stop()
 			return ctx.Err()
 		case <-tick:
+		case <-retry.C:
 		case <-s.poke:
 		}
+		retry.Stop()
 	}
 }
 
-func (s *Scheduler) once(ctx context.Context) {
+func (s *Scheduler) once(ctx context.Context) Run {
 	if ctx.Err() != nil {
-		return
+		return Run{}
 	}
 	r := Run{At: time.Now()}
 	if s.opts.Import != nil {
@@ -96,4 +115,5 @@ func (s *Scheduler) once(ctx context.Context) {
 	if s.opts.Report != nil {
 		s.opts.Report(r)
 	}
+	return r
 }

@@ -117,3 +117,44 @@ func TestNewSchedulerRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerRunsAgainForWaitingOrders: a run that left orders waiting
+// behind a retry time is followed by a run at that time, with no interval
+// and no poke.
+func TestSchedulerRunsAgainForWaitingOrders(t *testing.T) {
+	var sends atomic.Int32
+	ran := make(chan Run, 10)
+	s, err := NewScheduler(SchedulerOptions{
+		Import:   func(context.Context) (Result, error) { return Result{}, nil },
+		AutoSend: func() bool { return true },
+		Send: func(context.Context) (Summary, error) {
+			if sends.Add(1) == 1 {
+				return Summary{Waiting: 7, NextRetry: time.Now().Add(50 * time.Millisecond)}, nil
+			}
+			return Summary{Sent: 7}, nil
+		},
+		Report:       func(r Run) { ran <- r },
+		MinRetryWait: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = s.Run(ctx) }()
+	for i := range 2 {
+		select {
+		case r := <-ran:
+			if i == 1 && (r.Sent == nil || r.Sent.Sent != 7) {
+				t.Fatalf("second run = %+v; want the 7 waiting orders sent", r)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("run %d did not come; want one at the waiting orders' retry time", i+1)
+		}
+	}
+	select {
+	case r := <-ran:
+		t.Fatalf("a third run %+v with nothing waiting, no interval and no poke", r)
+	case <-time.After(100 * time.Millisecond):
+	}
+}

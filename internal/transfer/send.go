@@ -201,7 +201,7 @@ func (e *Engine) SendUntil(ctx context.Context, stop <-chan struct{}, progress f
 			if errors.Is(err, ErrBusy) {
 				b.sum.Stopped = "another Order Bridge is sending right now; nothing was done"
 			}
-			return b.finish(), err
+			return b.finish(ctx), err
 		}
 		defer lock.release()
 	}
@@ -209,7 +209,7 @@ func (e *Engine) SendUntil(ctx context.Context, stop <-chan struct{}, progress f
 	if e.opts.DryRun {
 		left, err := e.opts.Store.Sending(ctx)
 		if err != nil {
-			return b.finish(), fmt.Errorf("transfer: send: %w", err)
+			return b.finish(ctx), fmt.Errorf("transfer: send: %w", err)
 		}
 		b.sum.InDoubt = len(left) // would be looked up first
 	} else {
@@ -217,35 +217,36 @@ func (e *Engine) SendUntil(ctx context.Context, stop <-chan struct{}, progress f
 		b.sum.Reconciled = rec.Found + rec.Reset
 		b.sum.InDoubt = rec.Unresolved
 		b.sum.AfterFailed = rec.AfterFailed
+		b.sum.DiskFull = rec.DiskFull
 		if err != nil {
 			if errors.Is(err, ErrKeyRejected) {
 				b.sum.KeyRejected, b.sum.Stopped = true, "Procountor rejected the API key"
 			}
-			return b.finish(), err
+			return b.finish(ctx), err
 		}
 	}
 
 	orders, err := e.opts.Store.Ready(ctx, e.opts.BatchSize)
 	if err != nil {
-		return b.finish(), fmt.Errorf("transfer: send: %w", err)
+		return b.finish(ctx), fmt.Errorf("transfer: send: %w", err)
 	}
 	b.sum.Total = len(orders)
 	if len(orders) == 0 {
-		return b.finish(), nil
+		return b.finish(ctx), nil
 	}
 	if b.isStopped(ctx) && b.halted {
 		// Stopped while reconciling: nothing is started, nothing read for it.
 		b.sum.Skipped = len(orders)
-		return b.finish(), ErrStopped
+		return b.finish(ctx), ErrStopped
 	}
 	if b.builder, err = e.opts.NewBuilder(ctx); err != nil {
-		return b.abort(orders, err)
+		return b.abort(ctx, orders, err)
 	}
 	if l, ok := b.builder.(Learner); ok {
 		e.partners.teach(l, e.opts.Now(), e.opts.PartnerMemory)
 	}
 	if b.existing, err = e.scan(ctx, orders); err != nil {
-		return b.abort(orders, err)
+		return b.abort(ctx, orders, err)
 	}
 
 	jobs := make(chan store.Order)
@@ -263,7 +264,7 @@ func (e *Engine) SendUntil(ctx context.Context, stop <-chan struct{}, progress f
 	close(jobs)
 	wg.Wait()
 
-	sum := b.finish()
+	sum := b.finish(ctx)
 	switch {
 	case sum.KeyRejected:
 		return sum, ErrKeyRejected
@@ -276,17 +277,28 @@ func (e *Engine) SendUntil(ctx context.Context, stop <-chan struct{}, progress f
 }
 
 // abort ends a batch that could not start: every order stays ready.
-func (b *batch) abort(orders []store.Order, err error) (Summary, error) {
+func (b *batch) abort(ctx context.Context, orders []store.Order, err error) (Summary, error) {
 	b.sum.Skipped = len(orders)
 	if errors.Is(err, procountor.ErrUnauthorized) {
 		b.sum.KeyRejected, b.sum.Stopped = true, "Procountor rejected the API key"
-		return b.finish(), fmt.Errorf("%w: %v", ErrKeyRejected, err)
+		return b.finish(ctx), fmt.Errorf("%w: %v", ErrKeyRejected, err)
 	}
 	b.sum.Stopped = "could not start: " + err.Error()
-	return b.finish(), fmt.Errorf("transfer: send: %w", err)
+	return b.finish(ctx), fmt.Errorf("transfer: send: %w", err)
 }
 
-func (b *batch) finish() Summary {
+func (b *batch) finish(ctx context.Context) Summary {
+	if !b.e.opts.DryRun {
+		// The orders left ready (retried, not started, behind a retry time a
+		// reconciliation set) are said with when they go, so that none is
+		// left waiting unseen.
+		n, next, err := b.e.opts.Store.Waiting(context.WithoutCancel(ctx))
+		if err == nil {
+			b.mu.Lock()
+			b.sum.Waiting, b.sum.NextRetry = n, next
+			b.mu.Unlock()
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.stopped != "" && b.sum.Stopped == "" {
@@ -340,6 +352,21 @@ func (b *batch) ended(o store.Order, out OrderOutcome, msg string) {
 	b.sum.count(out)
 	b.done++
 	b.progress(Progress{Total: b.sum.Total, Done: b.done, OrderID: o.ID, OrderNumber: o.Number, Outcome: out, Message: msg})
+}
+
+// diskFull notes a write the history's full disk refused: the summary says
+// so, and no further order is started (its claim could not be recorded
+// either); those stay ready.
+func (b *batch) diskFull(err error) {
+	if !store.DiskFull(err) {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sum.DiskFull = true
+	if b.stopped == "" {
+		b.stopped = "the disk of the history is full"
+	}
 }
 
 func (b *batch) afterFailed() {
@@ -448,6 +475,7 @@ func (b *batch) send(ctx context.Context, o store.Order) (OrderOutcome, string) 
 	case errors.Is(err, store.ErrStateChanged):
 		return OutcomeSkipped, "not started: the order was changed or taken meanwhile"
 	case err != nil:
+		b.diskFull(err)
 		return OutcomeSkipped, "not started: " + err.Error()
 	}
 	// From here the order is sending: its outcome is written even when ctx
@@ -456,6 +484,7 @@ func (b *batch) send(ctx context.Context, o store.Order) (OrderOutcome, string) 
 	created, err := e.opts.Client.CreateInvoice(ctx, p.res.Invoice)
 	if err == nil {
 		if ferr := b.finishSent(wctx, o, claim.ID, created.ID, created.InvoiceNumber, p.res, http.StatusOK, ""); ferr != nil {
+			b.diskFull(ferr)
 			return OutcomeInDoubt, ferr.Error()
 		}
 		b.after(ctx, o, created.ID, p.res.After)
@@ -666,6 +695,7 @@ func (b *batch) failedCreate(ctx context.Context, o store.Order, attemptID int64
 		ferr := st.Finish(wctx, store.Outcome{OrderID: o.ID, AttemptID: attemptID, To: store.StateReady,
 			HTTPStatus: status, Error: err.Error(), NotBefore: notBefore})
 		if ferr != nil {
+			b.diskFull(ferr)
 			return OutcomeInDoubt, ferr.Error()
 		}
 		return OutcomeRetry, why
@@ -690,6 +720,7 @@ func (b *batch) failedCreate(ctx context.Context, o store.Order, attemptID int64
 			inv := first(found)
 			if ferr := b.finishSent(wctx, o, attemptID, inv.ID, inv.InvoiceNumber, p.res, status,
 				"the answer was lost; the invoice was found by its order number"); ferr != nil {
+				b.diskFull(ferr)
 				return OutcomeInDoubt, ferr.Error()
 			}
 			b.event(wctx, o.ID, store.LevelInfo, fmt.Sprintf("The answer to creating the invoice was lost; invoice %d was found in Procountor", inv.InvoiceNumber))

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"io"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"orderbridge/internal/store"
@@ -23,7 +26,8 @@ type historyView struct {
 	list   *orderList
 	// problem says what is wrong with the filter; empty when it is fine.
 	problem *widget.Label
-	states  []store.State // the state choices after "all"
+	states  []store.State  // the state choices after "all"
+	export  *widget.Button // "Vie CSV"; nil when the app gives no export
 }
 
 func newHistoryView(m *MainWindow) *historyView {
@@ -50,7 +54,12 @@ func newHistoryView(m *MainWindow) *historyView {
 	h.list = newOrderList(m, store.Query{}, m.detail.show)
 
 	dates := container.NewGridWithColumns(2, h.from, h.to)
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.state, container.NewGridWrap(fyne.NewSize(380, h.from.MinSize().Height), dates)), h.search)
+	right := container.NewHBox(h.state, container.NewGridWrap(fyne.NewSize(380, h.from.MinSize().Height), dates))
+	if m.opts.ExportCSV != nil {
+		h.export = widget.NewButtonWithIcon(t("history.csv"), theme.DocumentSaveIcon(), h.pickCSV)
+		right.Add(h.export)
+	}
+	filters := container.NewBorder(nil, nil, nil, right, h.search)
 	left := container.NewBorder(container.NewVBox(filters, h.problem, listHeader()), nil, nil, nil, h.list.view)
 	split := container.NewHSplit(left, m.detail.placeholder(len(tabs)))
 	split.Offset = 0.58
@@ -99,6 +108,48 @@ func (h *historyView) run() {
 		}
 	}
 	h.list.reset(q, total)
+}
+
+// pickCSV asks where to save the CSV of what the filter selects.
+func (h *historyView) pickCSV() {
+	if h.m.opts.Window == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		h.ExportCSV(w, w.URI().Name())
+	}, h.m.opts.Window)
+	d.SetFileName("tilaussilta-historia.csv")
+	d.Show()
+}
+
+// ExportCSV writes the CSV of every order the filter selects to w in the
+// background, closes w, and says how it went under the lists.
+func (h *historyView) ExportCSV(w io.WriteCloser, name string) {
+	q, ok := h.query()
+	if !ok {
+		_ = w.Close()
+		h.m.setMessage(t("history.baddate"), true)
+		return
+	}
+	h.export.Disable()
+	m := h.m
+	m.opts.Go(func() {
+		n, err := m.opts.ExportCSV(m.ctx, w, q)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		fyne.Do(func() {
+			h.export.Enable()
+			if err != nil {
+				m.setMessage(t("history.csv.error", map[string]any{"Problem": err.Error()}), true)
+				return
+			}
+			m.setMessage(t("history.csv.done", map[string]any{"N": n, "File": name}), false)
+		})
+	})
 }
 
 // parseDate reads a date the way a Finnish user types it (1.3.2026, 01.03.2026) or as

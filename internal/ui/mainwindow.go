@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -49,6 +50,9 @@ type MainOptions struct {
 	Go func(work func())
 	// Context bounds background work; nil means context.Background().
 	Context context.Context
+	// ExportCSV writes the bookkeeper's CSV of the orders q selects (all of
+	// them, not a page) to w and says how many; nil leaves "Vie CSV" out.
+	ExportCSV func(ctx context.Context, w io.Writer, q store.Query) (int, error)
 }
 
 // Login starts the app when the user logs in.
@@ -85,6 +89,7 @@ type MainWindow struct {
 	history   *historyView
 	progress  *progressView
 	message   *widget.Label
+	diskFull  *widget.Label // the banner while the history's disk is full
 
 	sources     *sourcesView
 	settingsBtn *widget.Button
@@ -126,6 +131,11 @@ func (m *MainWindow) build() {
 		bar = append(bar, m.settingsBtn)
 	}
 	top := container.NewVBox()
+	m.diskFull = widget.NewLabelWithStyle(t("diskfull.banner"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	m.diskFull.Wrapping = fyne.TextWrapWord
+	m.diskFull.Importance = widget.DangerImportance
+	m.diskFull.Hide()
+	top.Add(m.diskFull)
 	if m.opts.Demo {
 		banner := widget.NewLabelWithStyle(t("demo.banner"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		banner.Wrapping = fyne.TextWrapWord
@@ -238,6 +248,23 @@ func (m *MainWindow) SetPaused(paused bool) {
 	m.publish()
 }
 
+// setDiskFull shows or hides the banner that the disk is full, and tells the tray.
+func (m *MainWindow) setDiskFull(full bool) {
+	if full == m.status.DiskFull {
+		return
+	}
+	m.status.DiskFull = full
+	if full {
+		m.diskFull.Show()
+	} else {
+		m.diskFull.Hide()
+	}
+	m.publish()
+}
+
+// DiskFull says whether the window shows that the disk is full.
+func (m *MainWindow) DiskFull() bool { return m.status.DiskFull }
+
 // Sending says whether a batch is being sent.
 func (m *MainWindow) Sending() bool { return m.sending }
 
@@ -295,6 +322,7 @@ func (m *MainWindow) Imported(res transfer.Result, err error) {
 
 func (m *MainWindow) imported(res transfer.Result, err error) {
 	m.updateSendButton()
+	m.setDiskFull(res.NotImported > 0 || transfer.DiskFull(err))
 	if errors.Is(err, ErrNoSources) {
 		m.setMessage(t("main.error.nosources"), true)
 		return
@@ -375,10 +403,21 @@ func describeSummary(s transfer.Summary) string {
 	add(s.NeedsAttention+s.Failed, "batch.attention")
 	add(s.Retry+s.InDoubt, "batch.retry")
 	add(s.Skipped, "batch.notstarted")
+	if s.Waiting > 0 && !s.NextRetry.IsZero() {
+		parts = append(parts, t("batch.waiting", map[string]any{"N": s.Waiting, "At": s.NextRetry.Local().Format(clockLayout())}))
+	}
 	if len(parts) == 0 {
 		return t("batch.nothing")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// clockLayout is a time of day as the language writes it: 12.05 or 12:05.
+func clockLayout() string {
+	if english() {
+		return "15:04"
+	}
+	return "15.04"
 }
 
 // settingsPanel is the main window's settings: the language, start at login, and the setup's

@@ -74,6 +74,9 @@ type Status struct {
 	Done, Total int // the batch being sent
 	Paused      bool
 	Demo        bool
+	// DiskFull: the history's disk is full; nothing can be recorded until
+	// space is freed (the files and mails wait where they are).
+	DiskFull bool
 }
 
 // Kind is the icon for s.
@@ -83,7 +86,7 @@ func (s Status) Kind() IconKind {
 		return IconNotSetUp
 	case s.Sending:
 		return IconSending
-	case s.Attention > 0:
+	case s.DiskFull, s.Attention > 0:
 		return IconAttention
 	case s.Waiting > 0:
 		return IconWaiting
@@ -93,6 +96,9 @@ func (s Status) Kind() IconKind {
 
 // Line is the status line of the tray menu and the tooltip, in the current language.
 func (s Status) Line() string {
+	if s.DiskFull && s.Kind() == IconAttention {
+		return t("status.diskfull")
+	}
 	switch s.Kind() {
 	case IconNotSetUp:
 		return t("status.notsetup")

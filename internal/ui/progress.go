@@ -277,6 +277,7 @@ func (m *MainWindow) progressed(ev transfer.Progress) {
 func (m *MainWindow) finished(sum transfer.Summary, err error, links []invoiceLink) {
 	m.sending = false
 	m.status.Sending = false
+	m.setDiskFull(sum.DiskFull)
 	m.progress.finish(sum, err, links)
 	m.Reload()
 	if m.opts.App != nil {

@@ -118,24 +118,28 @@ func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
 	}
 	out := make([]order.Order, 0, len(docs))
 	for _, doc := range docs {
-		o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: doc.Path, Row: doc.Line}
-		if doc.Err != nil {
-			o.Problem("order", "Rivi ei ole kelvollista JSONia: "+doc.Err.Error(), "The line is not valid JSON: "+doc.Err.Error())
-			out = append(out, o)
-			continue
-		}
-		var m mcOrder
-		if err := json.Unmarshal(doc.Raw, &m); err != nil {
-			o.Problem("order", "Tilaus ei ole MyCashflow-tilauksen muotoinen: "+err.Error(),
-				"The order is not shaped like a MyCashflow order: "+err.Error())
-			out = append(out, o)
-			continue
-		}
-		b := builder{o: &o, m: &m}
-		b.build()
-		out = append(out, o)
+		out = append(out, Order(file, doc))
 	}
 	return out, nil
+}
+
+// Order reads one order object that shop.Orders found in file. A streamed
+// reader of a big array calls it for each element in turn.
+func Order(file string, doc shop.Doc) order.Order {
+	o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: doc.Path, Row: doc.Line}
+	if doc.Err != nil {
+		o.Problem("order", "Rivi ei ole kelvollista JSONia: "+doc.Err.Error(), "The line is not valid JSON: "+doc.Err.Error())
+		return o
+	}
+	var m mcOrder
+	if err := json.Unmarshal(doc.Raw, &m); err != nil {
+		o.Problem("order", "Tilaus ei ole MyCashflow-tilauksen muotoinen: "+err.Error(),
+			"The order is not shaped like a MyCashflow order: "+err.Error())
+		return o
+	}
+	b := builder{o: &o, m: &m}
+	b.build()
+	return o
 }
 
 type builder struct {

@@ -38,6 +38,7 @@
 package shopify
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -52,6 +53,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"orderbridge/internal/format/shop"
+	"orderbridge/internal/format/tail"
 	"orderbridge/internal/order"
 )
 
@@ -69,6 +71,8 @@ type Options struct {
 	// TipVAT is the VAT percent of a tip (invoice.tip_vat); nil: not set,
 	// and an order with a tip needs attention.
 	TipVAT *decimal.Decimal
+	// Gather keeps every order until the end of the file (see Stream).
+	Gather bool
 }
 
 var bom = []byte("\ufeff")
@@ -227,77 +231,183 @@ type build struct {
 // usable header; a bad row or a bad order gives problems on that order and
 // the others go on.
 func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
-	data = bytes.TrimPrefix(data, bom)
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	header, err := r.Read()
+	var out []order.Order
+	opts.Gather = true
+	err := Stream(file, bytes.NewReader(data), opts, func(o order.Order) error {
+		out = append(out, o)
+		return nil
+	})
+	return out, err
+}
+
+// Stream reads a Shopify export from r as Parse does, handing each order to
+// emit as soon as a row of the next order shows it complete (Shopify writes
+// an order's rows together), so that memory does not grow with the file.
+// With opts.Gather every order waits for the end instead. An error from
+// emit stops the read and is returned as it is.
+func Stream(file string, r io.Reader, opts Options, emit func(order.Order) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
+		br.Discard(len(bom))
+	}
+	tr := tail.New(br)
+	cr := csv.NewReader(tr)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("shopify: %s: the file is empty", file)
+			return fmt.Errorf("shopify: %s: the file is empty", file)
 		}
-		return nil, fmt.Errorf("shopify: %s: header row: %w", file, err)
+		return fmt.Errorf("shopify: %s: header row: %w", file, err)
 	}
 	cols, err := readHeader(header)
 	if err != nil {
-		return nil, fmt.Errorf("shopify: %s: %w", file, err)
+		return fmt.Errorf("shopify: %s: %w", file, err)
 	}
-
-	var builds []*build
-	byName := map[string]*build{}
-	var pending []order.Problem // read errors before the first order
-	var rec record
-	row := 1
+	rd := &reader{file: file, cols: &cols, opts: opts, emit: emit, byName: map[string]*build{}, width: len(header), row: 1}
 	for {
-		fields, err := r.Read()
+		fields, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		row++
+		rd.row++
+		atEnd, cut := tr.AtEnd(cr.InputOffset()), tr.Cut(cr.InputOffset())
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, fmt.Errorf("shopify: %s: %w", file, err)
+				return fmt.Errorf("shopify: %s: %w", file, err)
 			}
-			p := order.NewProblem(file, row, "", "", fmt.Sprintf("Riviä ei voi lukea (rivi %d tiedostossa): lainausmerkit ovat rikki.", pe.Line),
-				fmt.Sprintf("The row cannot be read (line %d of the file): %v.", pe.Line, pe.Err))
-			if len(builds) > 0 {
-				b := builds[len(builds)-1]
-				b.broken = append(b.broken, p)
-			} else {
-				pending = append(pending, p)
+			if atEnd && errors.Is(err, csv.ErrQuote) { // the file ends inside a quoted field
+				rd.problem(order.CutShort(file, rd.row, 0, rd.width))
+				break
 			}
+			rd.problem(order.NewProblem(file, rd.row, "", "", fmt.Sprintf("Riviä ei voi lukea (rivi %d tiedostossa): lainausmerkit ovat rikki.", pe.Line),
+				fmt.Sprintf("The row cannot be read (line %d of the file): %v.", pe.Line, pe.Err)))
 			continue
 		}
-		cols.pick(fields, &rec)
-		name := rec[cName]
-		key := name
-		if name == "" { // a row with no order number is an order of its own, with a problem
-			key = "\x00" + strconv.Itoa(row)
+		if cut {
+			// The file ends inside this row (Shopify ends every row with a
+			// line break), so any of its cells may be cut. Its Name, when
+			// whole, says whose row it is; else it may be a further row of
+			// the order before.
+			if cols[cName] < len(fields)-1 {
+				if err := rd.add(&cols, fields); err != nil {
+					return err
+				}
+			}
+			rd.problem(order.CutShort(file, rd.row, len(fields), rd.width))
+			break
 		}
-		b := byName[key]
-		if b == nil {
-			b = &build{name: name, firstRow: row, head: rec}
-			b.broken, pending = pending, nil
-			byName[key] = b
-			builds = append(builds, b)
+		if err := rd.add(&cols, fields); err != nil {
+			return err
 		}
-		if !b.hasHead && rec[cFinancialStatus] != "" {
-			b.head, b.hasHead = rec, true
-		}
-		if rec[cQuantity] != "" || rec[cItemName] != "" || rec[cItemPrice] != "" {
-			b.items = append(b.items, item{row: row, qty: rec[cQuantity], name: rec[cItemName], price: rec[cItemPrice],
-				sku: rec[cItemSKU], taxable: rec[cItemTaxable], discount: rec[cItemDiscount]})
+		if len(fields) < rd.width {
+			// Shopify writes every column on every row.
+			{
+				rd.problem(order.NewProblem(file, rd.row, "", "", fmt.Sprintf("Rivillä on vain %d saraketta otsikkorivin %d:stä; rivi on katkennut.", len(fields), rd.width),
+					fmt.Sprintf("The row has only %d of the header's %d columns: it is cut off.", len(fields), rd.width)))
+			}
 		}
 	}
-	if len(builds) == 0 && len(pending) > 0 {
-		return nil, fmt.Errorf("shopify: %s: no row could be read: %s", file, pending[0].MessageEN)
+	return rd.finish()
+}
+
+// reader gathers rows into orders while the file is read.
+type reader struct {
+	file    string
+	cols    *columns
+	opts    Options
+	emit    func(order.Order) error
+	builds  []*build // orders not yet emitted, in file order
+	byName  map[string]*build
+	pending []order.Problem // read errors before the first order
+	rec     record
+	row     int // the row last read, the header being 1
+	width   int // the header's columns
+}
+
+// problem notes a problem of the row last read: on the order being read,
+// or, before any, on the first order.
+func (rd *reader) problem(p order.Problem) {
+	if len(rd.builds) > 0 {
+		b := rd.builds[len(rd.builds)-1]
+		b.broken = append(b.broken, p)
+		return
 	}
-	out := make([]order.Order, 0, len(builds))
-	for _, b := range builds {
-		out = append(out, b.order(file, &cols, opts))
+	rd.pending = append(rd.pending, p)
+}
+
+// add reads one row into its order; a row of a new order first emits the
+// orders before it, unless they are gathered.
+func (rd *reader) add(cols *columns, fields []string) error {
+	rec := &rd.rec
+	cols.pick(fields, rec)
+	name := rec[cName]
+	key := name
+	if name == "" { // a row with no order number is an order of its own, with a problem
+		key = "\x00" + strconv.Itoa(rd.row)
 	}
-	return out, nil
+	b := rd.byName[key]
+	if b == nil {
+		if err := rd.flush(); err != nil {
+			return err
+		}
+		b = &build{name: name, firstRow: rd.row, head: *rec}
+		b.broken, rd.pending = rd.pending, nil
+		rd.byName[key] = b
+		rd.builds = append(rd.builds, b)
+	}
+	if !b.hasHead && rec[cFinancialStatus] != "" {
+		b.head, b.hasHead = *rec, true
+	}
+	if rec[cQuantity] != "" || rec[cItemName] != "" || rec[cItemPrice] != "" {
+		b.items = append(b.items, item{row: rd.row, qty: rec[cQuantity], name: rec[cItemName], price: rec[cItemPrice],
+			sku: rec[cItemSKU], taxable: rec[cItemTaxable], discount: rec[cItemDiscount]})
+	}
+	return nil
+}
+
+// flush emits the orders read so far, unless they are gathered.
+func (rd *reader) flush() error {
+	if rd.opts.Gather {
+		return nil
+	}
+	for _, b := range rd.builds {
+		if err := rd.emit(b.order(rd.file, rd.cols, rd.opts)); err != nil {
+			return err
+		}
+		delete(rd.byName, b.key())
+	}
+	rd.builds = rd.builds[:0]
+	return nil
+}
+
+func (b *build) key() string {
+	if b.name == "" {
+		return "\x00" + strconv.Itoa(b.firstRow)
+	}
+	return b.name
+}
+
+func (rd *reader) finish() error {
+	if len(rd.builds) == 0 && len(rd.pending) > 0 {
+		return fmt.Errorf("shopify: %s: no row could be read: %s", rd.file, rd.pending[0].MessageEN)
+	}
+	opts := rd.opts
+	opts.Gather = true
+	rd.opts = opts
+	return rd.flushAll()
+}
+
+func (rd *reader) flushAll() error {
+	for _, b := range rd.builds {
+		if err := rd.emit(b.order(rd.file, rd.cols, rd.opts)); err != nil {
+			return err
+		}
+	}
+	rd.builds = nil
+	return nil
 }
 
 // fields are Shopify's names for the canonical fields, for Check's problems.

@@ -37,18 +37,65 @@ func encodingOf(data []byte) string {
 	return enc1252
 }
 
-// textReader decodes data to UTF-8 as a stream, so that a 50 MB file is not
-// copied whole once more.
-func textReader(data []byte, enc string) io.Reader {
+// textReader decodes r, a file in enc, to UTF-8 as a stream. A file whose
+// start is valid UTF-8 is read as UTF-8, but a byte further on that is not
+// UTF-8 is read as Windows-1252: one stray character must not make the
+// rest of a big file unreadable, and the start cannot be read again.
+func textReader(r io.Reader, enc string) io.Reader {
 	switch enc {
 	case encUTF8BOM:
-		return bytes.NewReader(data[3:])
+		var bom [3]byte
+		if _, err := io.ReadFull(r, bom[:]); err != nil {
+			return bytes.NewReader(nil)
+		}
+		return transform.NewReader(r, utf8Or1252{})
 	case encUTF16:
-		return transform.NewReader(bytes.NewReader(data), unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+		return transform.NewReader(r, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
 	case enc1252:
-		return transform.NewReader(bytes.NewReader(data), charmap.Windows1252.NewDecoder())
+		return transform.NewReader(r, charmap.Windows1252.NewDecoder())
 	}
-	return bytes.NewReader(data)
+	return transform.NewReader(r, utf8Or1252{})
+}
+
+// utf8Or1252 passes UTF-8 through and reads every byte that does not start a
+// valid UTF-8 character as Windows-1252.
+type utf8Or1252 struct{ transform.NopResetter }
+
+func (utf8Or1252) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		// Copy a run of ASCII at once: it is nearly all of a table.
+		i := nSrc
+		for i < len(src) && src[i] < utf8.RuneSelf {
+			i++
+		}
+		if n := copy(dst[nDst:], src[nSrc:i]); n < i-nSrc {
+			return nDst + n, nSrc + n, transform.ErrShortDst
+		}
+		nDst += i - nSrc
+		nSrc = i
+		if nSrc == len(src) {
+			break
+		}
+		if !atEOF && !utf8.FullRune(src[nSrc:]) {
+			return nDst, nSrc, transform.ErrShortSrc
+		}
+		r, size := utf8.DecodeRune(src[nSrc:])
+		if r == utf8.RuneError && size <= 1 {
+			r, size = rune(charmap.Windows1252.DecodeByte(src[nSrc])), 1
+			if len(dst)-nDst < utf8.RuneLen(r) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			nDst += utf8.EncodeRune(dst[nDst:], r)
+			nSrc++
+			continue
+		}
+		if len(dst)-nDst < size {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		nDst += copy(dst[nDst:], src[nSrc:nSrc+size])
+		nSrc += size
+	}
+	return nDst, nSrc, nil
 }
 
 // prefix is the start of the decoded text, for choosing the separator.
@@ -63,7 +110,7 @@ func prefix(data []byte, enc string) []byte {
 			head = head[:len(head)-1]
 		}
 	}
-	out, _ := io.ReadAll(textReader(head, enc))
+	out, _ := io.ReadAll(textReader(bytes.NewReader(head), enc))
 	return out
 }
 

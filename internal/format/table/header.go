@@ -126,8 +126,8 @@ func key(s string) string {
 	return b.String()
 }
 
-// byKey maps a folded header text to its column.
-func byKey() map[string]column {
+// byKey maps a folded header text to its column. Read-only.
+var byKey = func() map[string]column {
 	m := make(map[string]column, 256)
 	for c, ns := range names {
 		for _, n := range ns {
@@ -135,7 +135,7 @@ func byKey() map[string]column {
 		}
 	}
 	return m
-}
+}()
 
 // header is which source column (index) holds each known column, and the
 // header text as the file wrote it, for messages.
@@ -150,9 +150,8 @@ func readHeader(cells []string) header {
 	for i := range h.index {
 		h.index[i] = -1
 	}
-	m := byKey()
 	for i, cell := range cells {
-		c, ok := m[key(cell)]
+		c, ok := byKey[key(cell)]
 		if !ok || h.index[c] >= 0 { // the first of two same-meaning columns wins
 			continue
 		}

@@ -2,6 +2,8 @@ package table
 
 import (
 	"errors"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,4 +135,44 @@ func toDecimal(b []byte) (decimal.Decimal, error) {
 		exp = -(exp - 1)
 	}
 	return decimal.New(v, exp), nil
+}
+
+// Day 0 of Excel's two date systems. The 1900 one counts 1900 as a leap
+// year, so serials from March 1900 on, all real order dates, come out right
+// from 30.12.1899; the 1904 one (old Mac workbooks) counts from 1.1.1904.
+var (
+	excelEpoch     = time.Date(1899, 12, 30, 0, 0, 0, 0, order.Helsinki)
+	excelEpoch1904 = time.Date(1904, 1, 1, 0, 0, 0, 0, order.Helsinki)
+)
+
+// serialDate turns a workbook's date serial ("45964" or "45964.5979"),
+// counted from epoch, into "2025-11-03"; any other text is returned as it is.
+func serialDate(s string, epoch time.Time) string {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f < 61 || f > 2958465 || strings.ContainsAny(s, ",eE") {
+		return s
+	}
+	return epoch.AddDate(0, 0, int(f)).Format(time.DateOnly)
+}
+
+// serialNumber rounds a workbook's number to the 15 significant digits Excel
+// keeps: it stores 38.7 as 38.700000000000003. Text is returned as it is.
+func serialNumber(s string) string {
+	t := strings.TrimSpace(s)
+	if t == "" || strings.ContainsAny(t, ", ") {
+		return s
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return s
+	}
+	return strconv.FormatFloat(mustRound15(f), 'f', -1, 64)
+}
+
+func mustRound15(f float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,9 @@ type parser struct {
 	priceCol column      // colPriceGross or colPriceNet
 	sumCol   column      // the row-sum column, or numColumns when none
 	sumPart  order.Parts // what the row sums are: gross or net
+	emit     func(order.Order) error
+	format   string    // Format or FormatXLSX
+	epoch    time.Time // a workbook's day 0: dates may be serials, numbers carry float noise; zero for CSV
 }
 
 // pending is an order being read, with what its first row said.
@@ -47,8 +51,8 @@ type badRow struct {
 // order: a change means two orders share a number.
 var sameCols = [...]column{colOrderDate, colName, colBusinessID, colVATID, colCustomerNumber}
 
-func newParser(file string, h *header, opts Options) *parser {
-	p := &parser{file: file, h: h, opts: opts, byNumber: map[string]*pending{}, priceCol: colPriceNet, sumCol: numColumns}
+func newParser(file string, h *header, opts Options, emit func(order.Order) error) *parser {
+	p := &parser{file: file, h: h, opts: opts, byNumber: map[string]*pending{}, priceCol: colPriceNet, sumCol: numColumns, emit: emit}
 	if h.has(colPriceGross) {
 		p.priceCol = colPriceGross
 	}
@@ -88,7 +92,9 @@ func (p *parser) cell(rec []string, c column) string {
 }
 
 // row reads one data row (row is its 1-based number, the header being 1).
-func (p *parser) row(row int, rec []string) {
+// When it starts a new order and the rows of an order are read together
+// (not opts.Gather), the orders before it are complete and are emitted.
+func (p *parser) row(row int, rec []string) error {
 	empty := true
 	for _, c := range rec {
 		if strings.TrimSpace(c) != "" {
@@ -97,7 +103,7 @@ func (p *parser) row(row int, rec []string) {
 		}
 	}
 	if empty {
-		return // Excel leaves ;;;; rows behind
+		return nil // Excel leaves ;;;; rows behind
 	}
 	num := p.cell(rec, colOrderNumber)
 	var po *pending
@@ -105,6 +111,9 @@ func (p *parser) row(row int, rec []string) {
 	case num != "":
 		po = p.byNumber[num]
 		if po == nil {
+			if err := p.flush(); err != nil {
+				return err
+			}
 			po = p.newOrder(row, num, rec)
 		} else {
 			p.sameOrder(po, row, rec)
@@ -112,6 +121,9 @@ func (p *parser) row(row int, rec []string) {
 	case p.last != nil:
 		po = p.last // a continuation row that leaves the order fields blank
 	default:
+		if err := p.flush(); err != nil {
+			return err
+		}
 		po = p.newOrder(row, "", rec)
 	}
 	if len(p.bad) > 0 {
@@ -122,6 +134,24 @@ func (p *parser) row(row int, rec []string) {
 	}
 	p.last = po
 	p.line(po, row, rec)
+	return nil
+}
+
+// flush emits the orders read so far, unless every order is gathered until
+// the end. The last order stays p.last, so that rows that cannot be read
+// after it are still noted on it; a new order replaces it right after.
+func (p *parser) flush() error {
+	if p.opts.Gather {
+		return nil
+	}
+	for _, po := range p.orders {
+		if err := p.emit(p.done(po)); err != nil {
+			return err
+		}
+		delete(p.byNumber, po.o.OrderNumber)
+	}
+	p.orders = p.orders[:0]
+	return nil
 }
 
 func (p *parser) newOrder(row int, num string, rec []string) *pending {
@@ -132,7 +162,7 @@ func (p *parser) newOrder(row int, num string, rec []string) *pending {
 	po := &pending{}
 	o := &po.o
 	*o = order.Order{
-		SourceFormat: Format, Source: p.file, OrderNumber: num, Currency: cur,
+		SourceFormat: p.format, Source: p.file, OrderNumber: num, Currency: cur,
 		Status: "unpaid", PricesIncludeVAT: p.priceCol == colPriceGross,
 		BuyerReference: p.cell(rec, colBuyerReference), Notes: p.cell(rec, colNotes),
 		Row: row, Fields: p.fields,
@@ -194,6 +224,9 @@ func (p *parser) sameOrder(po *pending, row int, rec []string) {
 
 func (p *parser) date(o *order.Order, row int, rec []string, c column) order.Date {
 	s := p.cell(rec, c)
+	if !p.epoch.IsZero() {
+		s = serialDate(s, p.epoch)
+	}
 	d, err := parseDate(s)
 	if err != nil {
 		o.Problems = append(o.Problems, order.NewProblem(p.file, row, "", p.h.name(c),
@@ -212,6 +245,9 @@ func (p *parser) number(po *pending, row int, rec []string, c column, required b
 				"Arvo puuttuu.", "The value is missing."))
 		}
 		return decimal.Zero, false
+	}
+	if !p.epoch.IsZero() {
+		s = serialNumber(s)
 	}
 	d, err := parseNumber(s)
 	if err != nil {
@@ -263,17 +299,23 @@ func (p *parser) line(po *pending, row int, rec []string) {
 	p.checkRowSum(po, row, l, sum)
 }
 
+// hundred and cent are read-only constants, made once.
+var (
+	hundred = decimal.NewFromInt(100)
+	cent    = decimal.New(1, -2)
+)
+
 // checkRowSum compares one row's stated sum with its quantity × price, so
 // that a wrong row is named; the order's totals are reconciled in order.Check.
 func (p *parser) checkRowSum(po *pending, row int, l order.Line, sum decimal.Decimal) {
 	amount := l.Amount()
 	switch {
 	case p.sumPart == order.PartGross && !po.o.PricesIncludeVAT:
-		amount = amount.Mul(decimal.NewFromInt(100).Add(l.VATPercent)).Div(decimal.NewFromInt(100))
+		amount = amount.Mul(hundred.Add(l.VATPercent)).Div(hundred)
 	case p.sumPart == order.PartNet && po.o.PricesIncludeVAT:
-		amount = amount.Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(100).Add(l.VATPercent))
+		amount = amount.Mul(hundred).Div(hundred.Add(l.VATPercent))
 	}
-	if amount.Round(2).Sub(sum).Abs().GreaterThan(decimal.New(1, -2)) {
+	if r := amount.Round(2); !r.Equal(sum) && r.Sub(sum).Abs().GreaterThan(cent) {
 		fi := strings.Replace(amount.StringFixed(2), ".", ",", 1)
 		po.o.Problems = append(po.o.Problems, order.NewProblem(p.file, row, "", p.h.name(p.sumCol),
 			fmt.Sprintf("Rivin summa %s ei vastaa määrää × hintaa (%s).", strings.Replace(sum.StringFixed(2), ".", ",", 1), fi),
@@ -314,26 +356,46 @@ func (p *parser) attachBad(po *pending) {
 	p.bad = p.bad[:0]
 }
 
-func (p *parser) finish() ([]order.Order, error) {
+func (p *parser) finish() error {
 	if len(p.bad) > 0 && p.last != nil {
 		p.bad = p.bad[:0] // already on the order before them
 	}
-	if len(p.orders) == 0 {
+	if len(p.orders) == 0 && p.last == nil {
 		if len(p.bad) > 0 {
-			return nil, fmt.Errorf("%s: yhtään riviä ei voi lukea (no row can be read): %v", p.file, p.bad[0].err)
+			return fmt.Errorf("%s: yhtään riviä ei voi lukea (no row can be read): %v", p.file, p.bad[0].err)
 		}
-		return nil, nil
+		return nil
 	}
-	out := make([]order.Order, 0, len(p.orders))
 	for _, po := range p.orders {
-		if p.sumCol != numColumns && !po.noSum {
-			st := &order.Totals{Given: p.sumPart, ByVAT: po.sums}
-			setPart(p.sumPart, &st.Net, &st.Gross, po.total, false)
-			po.o.Stated = st
+		if err := p.emit(p.done(po)); err != nil {
+			return err
 		}
-		out = append(out, po.o)
 	}
-	return out, nil
+	p.orders = nil
+	return nil
+}
+
+// done is po's order, with the totals its row sums state.
+func (p *parser) done(po *pending) order.Order {
+	if p.sumCol != numColumns && !po.noSum {
+		st := &order.Totals{Given: p.sumPart, ByVAT: po.sums}
+		setPart(p.sumPart, &st.Net, &st.Gross, po.total, false)
+		po.o.Stated = st
+	}
+	return po.o
+}
+
+// cutShort notes that the file ends inside row, which has got of the
+// header's width cells (0: it ends inside a quoted field). The order the row
+// belongs to, or the one before it, waits with that reason; with no order
+// before it, the whole file is refused.
+func (p *parser) cutShort(row, got, width int) error {
+	po := p.last
+	if po == nil || len(p.orders) == 0 {
+		return fmt.Errorf("%s: %s (%s)", p.file, order.CutShortFI(row, got, width), order.CutShortEN(row, got, width))
+	}
+	po.o.Problems = append(po.o.Problems, order.CutShort(p.file, row, got, width))
+	return nil
 }
 
 // setPart sets (or with add, adds to) the net or the gross, as part says.

@@ -385,3 +385,20 @@ func TestKindOf(t *testing.T) {
 		}
 	}
 }
+
+// A UTF-8 file with one Windows-1252 byte far from its start (an edit in
+// an old program) is read on: that byte as Windows-1252, the rest as UTF-8.
+func TestStrayWindows1252Byte(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(testHeader + "\r\n")
+	for i := 0; i < 2000; i++ { // past the 64 KB the encoding is chosen from
+		b.WriteString(row1 + "\r\n")
+	}
+	b.WriteString("7003;4.11.2025;Liisa M\xe4kel\xe4 – Öö;;l@b.fi;00100;TEE;Tee;2;pss;4,50;14;9,00\r\n")
+	orders := parse(t, []byte(b.String()))
+	last := orders[len(orders)-1]
+	if last.Billing.Name != "Liisa Mäkelä – Öö" {
+		t.Errorf("name %q, want %q", last.Billing.Name, "Liisa Mäkelä – Öö")
+	}
+}

@@ -140,25 +140,29 @@ func Parse(file string, data []byte, opts Options) ([]order.Order, error) {
 	}
 	out := make([]order.Order, 0, len(docs))
 	for _, doc := range docs {
-		path := doc.Path
-		var w wcOrder
-		o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: path, Row: doc.Line}
-		if doc.Err != nil {
-			o.Problem("order", "Rivi ei ole kelvollista JSONia: "+doc.Err.Error(), "The line is not valid JSON: "+doc.Err.Error())
-			out = append(out, o)
-			continue
-		}
-		if err := json.Unmarshal(doc.Raw, &w); err != nil {
-			o.Problem("order", "Tilaus ei ole WooCommerce-tilauksen muotoinen: "+err.Error(),
-				"The order is not shaped like a WooCommerce order: "+err.Error())
-			out = append(out, o)
-			continue
-		}
-		b := builder{o: &o, w: &w, path: path, row: doc.Line}
-		b.build()
-		out = append(out, o)
+		out = append(out, Order(file, doc))
 	}
 	return out, nil
+}
+
+// Order reads one order object that shop.Orders found in file. A streamed
+// reader of a big array calls it for each element in turn.
+func Order(file string, doc shop.Doc) order.Order {
+	path := doc.Path
+	var w wcOrder
+	o := order.Order{SourceFormat: SourceFormat, Source: file, Shop: shopName, Path: path, Row: doc.Line}
+	if doc.Err != nil {
+		o.Problem("order", "Rivi ei ole kelvollista JSONia: "+doc.Err.Error(), "The line is not valid JSON: "+doc.Err.Error())
+		return o
+	}
+	if err := json.Unmarshal(doc.Raw, &w); err != nil {
+		o.Problem("order", "Tilaus ei ole WooCommerce-tilauksen muotoinen: "+err.Error(),
+			"The order is not shaped like a WooCommerce order: "+err.Error())
+		return o
+	}
+	b := builder{o: &o, w: &w, path: path, row: doc.Line}
+	b.build()
+	return o
 }
 
 type builder struct {

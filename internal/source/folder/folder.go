@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ var ErrFolderNotWritable = errors.New("folder: the folder is read-only")
 // Importer parses and commits a document, or records it as failed;
 // transfer.Importer is one.
 type Importer interface {
-	ImportDocument(ctx context.Context, doc transfer.Document, opts format.Options) (res transfer.Result, failed, err error)
+	ImportFile(ctx context.Context, name string, doc transfer.Document, src io.ReaderAt, size int64, opts format.Options) (res transfer.Result, failed, err error)
 	ImportFailed(ctx context.Context, doc transfer.Document, reason error) (transfer.Result, error)
 }
 
@@ -465,18 +466,18 @@ func (w *Watcher) take(ctx context.Context, name string, ob observation) (transf
 		return transfer.Result{}, nil
 	}
 	doc := transfer.Document{Name: name, Source: store.SourceFolder, Origin: path}
-	data, readErr := format.ReadFile(path)
-	doc.Data = data
 	var (
 		res    transfer.Result
-		reason error
 		err    error
+		reason error
 	)
-	if readErr != nil {
-		reason = readErr
-		res, err = w.im.ImportFailed(ctx, doc, readErr)
+	f, size, openErr := format.OpenFile(path)
+	if openErr != nil {
+		reason = openErr
+		res, err = w.im.ImportFailed(ctx, doc, openErr)
 	} else {
-		res, reason, err = w.im.ImportDocument(ctx, doc, w.cfg.Options)
+		res, reason, err = w.im.ImportFile(ctx, name, doc, f, size, w.cfg.Options)
+		f.Close()
 	}
 	if err != nil {
 		return res, err

@@ -59,8 +59,15 @@ const (
 
 // Defaults for Config's limits and intervals.
 const (
-	DefaultMaxMessageSize = 64 << 20 // a 50 MB file is about 67 MB in base64: the attachment limit bites first for most
-	DefaultPoll           = 2 * time.Minute
+	// DefaultMaxMessageSize bounds a mail, which is read whole into memory.
+	// Mail servers rarely pass more than 25–50 MB; an order file bigger than
+	// DefaultMaxAttachmentSize goes through the folder, which streams it up
+	// to format.MaxFileSize.
+	DefaultMaxMessageSize = 64 << 20
+	// DefaultMaxAttachmentSize is what base64 fits in DefaultMaxMessageSize
+	// (3 bytes in 4), less room for the mail's own text.
+	DefaultMaxAttachmentSize = DefaultMaxMessageSize/4*3 - 1<<20
+	DefaultPoll              = 2 * time.Minute
 	// DefaultIdleRestart re-issues IDLE before the 30 minutes after which
 	// RFC 2177 lets a server drop an idle client.
 	DefaultIdleRestart = 25 * time.Minute
@@ -128,7 +135,7 @@ type Config struct {
 	Subject *regexp.Regexp
 
 	MaxMessageSize    int64 // 0: DefaultMaxMessageSize; a bigger mail is not downloaded
-	MaxAttachmentSize int64 // 0: format.MaxFileSize
+	MaxAttachmentSize int64 // 0: DefaultMaxAttachmentSize; never over format.MaxFileSize
 
 	Poll                   time.Duration // between reads when the server has no IDLE; 0: DefaultPoll
 	IdleRestart            time.Duration // 0: DefaultIdleRestart; at most MaxIdleRestart
@@ -251,8 +258,9 @@ func New(cfg Config, pw Passwords, im Importer, hist History) (*Reader, error) {
 		cfg.MaxMessageSize = DefaultMaxMessageSize
 	}
 	if cfg.MaxAttachmentSize <= 0 {
-		cfg.MaxAttachmentSize = format.MaxFileSize
+		cfg.MaxAttachmentSize = DefaultMaxAttachmentSize
 	}
+	cfg.MaxAttachmentSize = min(cfg.MaxAttachmentSize, format.MaxFileSize)
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
 	}
