@@ -2,7 +2,9 @@ package ui
 
 import (
 	"os"
+	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"orderbridge/assets"
@@ -16,7 +18,8 @@ import (
 // choice is made through $LANGUAGE, which it reads before $LANG — unless the locale is C or POSIX,
 // in which case gettext rules (which Fyne follows) ignore $LANGUAGE; then LC_MESSAGES is set to
 // the C.UTF-8 locale, which changes nothing but lets $LANGUAGE count. On Windows and macOS Fyne
-// asks the OS instead; there the OS language wins until Fyne gets a setter.
+// asks the OS instead (GetUserDefaultLocaleName, the Mac's preferred languages): there the
+// chosen language's texts are also filed under the OS's language, so they win whatever the OS says.
 func UseLanguage(l settings.Language) error {
 	if l != settings.English {
 		l = settings.Finnish
@@ -32,7 +35,38 @@ func UseLanguage(l settings.Language) error {
 		break
 	}
 	_ = os.Setenv("LANGUAGE", string(l))
-	return lang.AddTranslationsFS(assets.Translations(), assets.TranslationsDir)
+	if err := lang.AddTranslationsFS(assets.Translations(), assets.TranslationsDir); err != nil {
+		return err
+	}
+	return fileUnder(lang.SystemLocale().LanguageString(), l)
+}
+
+// fileUnder files language l's translations (fi.json, main.fi.json, …) under the OS language
+// sys as well, when they differ: Fyne then finds "its" language and shows l's words. With the
+// same language (always on Linux, where $LANGUAGE decides) it does nothing.
+func fileUnder(sys string, l settings.Language) error {
+	if sys == "" || sys == string(l) {
+		return nil
+	}
+	fsys := assets.Translations()
+	files, err := fsys.ReadDir(assets.TranslationsDir)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		name := f.Name()
+		if name != string(l)+".json" && !strings.HasSuffix(name, "."+string(l)+".json") {
+			continue
+		}
+		data, err := fsys.ReadFile(assets.TranslationsDir + "/" + name)
+		if err != nil {
+			return err
+		}
+		if err := lang.AddTranslationsForLocale(data, fyne.Locale(sys)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // t is the text with the translation key k in the current language; data fills {{.Name}}
