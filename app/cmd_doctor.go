@@ -62,11 +62,8 @@ func runDoctor(ctx context.Context, e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() { fmt.Fprint(e.stderr, doctorUsage) }
 	probe := fs.Bool("probe", false, "also probe the Procountor account (read-only)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitSetup
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprint(e.stderr, doctorUsage)

@@ -55,11 +55,8 @@ func runLogin(ctx context.Context, e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() { fmt.Fprint(e.stderr, loginUsage) }
 	fromStdin := fs.Bool("stdin", false, "read the secrets from standard input, one line each")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitSetup
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	conf, _, err := readSettings(e)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -39,11 +38,8 @@ func runSandbox(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "Runs a local Procountor-compatible API with a demo company, until interrupted.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitSetup
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "orderbridge sandbox: unexpected argument %q\n", fs.Arg(0))

@@ -65,11 +65,8 @@ func runSend(ctx context.Context, e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() { fmt.Fprint(e.stderr, sendUsage) }
 	dry := fs.Bool("dry-run", false, "say what would happen; change nothing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitSetup
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "orderbridge send: unexpected %q\n%s", fs.Arg(0), sendUsage)

@@ -80,11 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&e.home, "home", os.Getenv("ORDERBRIDGE_HOME"), "one `folder` for the settings and the history")
 	fs.BoolVar(&e.tray, "tray", false, "start the desktop app in the system tray with its window hidden (start at login)")
 	fs.Usage = func() { usage(stderr, fs) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitSetup
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
 		return runGUI(ctx, e) // no command: the desktop app
@@ -113,4 +110,18 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	}
 	fmt.Fprintln(w, "\nGlobal options:")
 	fs.PrintDefaults()
+}
+
+// parseFlags parses a command's flags: -h is a good answer (exit 0), a bad
+// flag a usage error (exit 2); fs has printed what was wrong either way.
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitOK, true
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
+	default:
+		return exitSetup, false
+	}
 }
